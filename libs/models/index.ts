@@ -1,0 +1,32 @@
+export {
+  DEFAULT_MODEL_NAMES,
+  installedPath,
+  MODEL_KINDS,
+  modelCatalogue,
+  resolveModels,
+  upstreamFileName,
+  type CatalogueOptions,
+  type ModelKind,
+  type ModelSpec,
+} from './catalogue';
+export { hashFile, parseSha256Sums, type Checksum } from './checksum';
+export {
+  ChecksumMismatchError,
+  DownloadError,
+  InstallAbortedError,
+  ModelInstallError,
+  UnknownModelError,
+} from './errors';
+export { MissingModelsError, type MissingModel } from './missing-models-error';
+export { openUrl, type OpenedDownload, type OpenUrlOptions } from './http-download';
+export { writeVerifiedFile, type VerifiedWriteOptions } from './verified-file';
+export { extractArchiveMember } from './archive';
+export { downloadModels, type DownloadOptions } from './download-models';
+export { installFromDirectory, type DirectoryInstallOptions } from './install-from-directory';
+export type {
+  InstallCallbacks,
+  InstalledModel,
+  InstallReport,
+  TransferProgress,
+  Verification,
+} from './progress';
