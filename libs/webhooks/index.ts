@@ -1,0 +1,36 @@
+/** Signed, retried, non-blocking webhook delivery to an operator-approved set of hosts. */
+export {
+  checkCallbackUrl,
+  isAddressAllowed,
+  matchAllowedHost,
+  MAX_CALLBACK_URL_LENGTH,
+  parseAllowedHosts,
+  type AllowedHostRule,
+  type AllowedHosts,
+  type HostMatch,
+} from './allowed-hosts';
+export {
+  AllowedHostsSpecError,
+  CallbackNotAllowedError,
+  WebhookConfigError,
+  WebhookError,
+  type CallbackRefusal,
+} from './errors';
+export { canonicalAddress, isPublicAddress, nonPublicAddressKind } from './ip-address';
+export { SIGNATURE_HEADER, SIGNATURE_SCHEME, signWebhook, verifyWebhookSignature } from './signature';
+export {
+  WebhookDispatcher,
+  type CloseResult,
+  type WebhookDispatcherOptions,
+  type WebhookRequest,
+} from './dispatcher';
+export type {
+  DeliveredEvent,
+  DroppedEvent,
+  FailedEvent,
+  FailureReason,
+  RetryingEvent,
+  WebhookEvent,
+} from './events';
+export type { ResolveHost } from './guarded-lookup';
+export { taskWebhookPayload, type TaskOutcome, type TaskWebhookPayload } from './task-payload';
