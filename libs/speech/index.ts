@@ -1,0 +1,28 @@
+/** Typed, framework-free speech recognition over the whisper.cpp addon (native/). */
+export { WhisperModel } from './model';
+export { detectSpeech } from './speech-detection';
+export {
+  AbortError,
+  DisposedError,
+  InvalidArgumentError,
+  ModelLoadError,
+  NativeBindingNotFoundError,
+  SpeechError,
+  TranscriptionError,
+} from './errors';
+export { WHISPER_LANGUAGES, WHISPER_LANGUAGE_NAMES, isAutoLanguage, isWhisperLanguage } from './languages';
+export { setSpeechLogHandler } from './log';
+export type { SpeechLogLevel } from './log';
+export { speechRegions, compactSpeech, toOriginalSeconds, SAMPLE_RATE } from './vad-regions';
+export type { VadParameters, SampleRange, CompactedAudio } from './vad-regions';
+export { loadBinding } from './binding';
+export type {
+  LoadModelOptions,
+  ModelInfo,
+  Segment,
+  SpeechRegion,
+  TranscribeOptions,
+  Transcription,
+  VadOptions,
+  Word,
+} from './types';

@@ -1,0 +1,12 @@
+#pragma once
+
+#include <napi.h>
+
+namespace addon {
+
+// transcribe(model, samples: Float32Array, options, onProgress?): { promise, abort }
+// One whisper_state per call, created and freed on the worker thread; the model's context is
+// shared with every other call in flight.
+Napi::Value Transcribe(const Napi::CallbackInfo& info);
+
+}  // namespace addon
