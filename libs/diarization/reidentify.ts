@@ -1,0 +1,207 @@
+import { type FrameLabels, reconstructFrames } from './aggregation';
+import { type AcousticPiece, extractPieces } from './acoustic-pieces';
+import { agglomerate } from './agglomerative';
+import { BicScorer, type ScoredGroup } from './bic';
+import { GaussianStats } from './gaussian';
+import type { LocalSegmentation } from './segmentation';
+import type { Tracks } from './stitching';
+
+export interface SpeakerBounds {
+  min: number;
+  max: number;
+  /** Exact count when known. */
+  exact?: number;
+}
+
+export interface ReidentifyOptions {
+  maxPieceSeconds?: number;
+  minPieceSeconds?: number;
+  /** ΔBIC weight for merging consecutive pieces of one track (low: merge readily). */
+  linearLambda?: number;
+  /** ΔBIC weight that orders the global merges. */
+  orderLambda?: number;
+  /** Capped-ΔBIC weight and cap that stop the automatic count. */
+  stopLambda?: number;
+  capFrames?: number;
+  /** Clusters larger than the cap still merge when their distance is within this factor of their own spread. */
+  largeClusterRatio?: number;
+  /** Most clusters handled by one agglomeration (bounds memory at blockSize^2 numbers). */
+  blockSize?: number;
+}
+
+interface Cluster extends ScoredGroup {
+  pieces: AcousticPiece[];
+  /** Per-frame GLR between the first and second half (in time) of the cluster's speech; NaN if too small. */
+  spread: number;
+}
+
+/**
+ * Embedding-free linking of local speakers into global speakers.
+ *
+ * Stitched tracks say who talks when within the ~10 s a window sees, but the segmentation model may
+ * fuse two similar voices into one local speaker, and a speaker who comes back after a long pause
+ * starts a new track. So every track's single-speaker stretches are cut into short pieces with MFCC
+ * Gaussian statistics; consecutive pieces of a track are merged while ΔBIC says they are one voice
+ * (this splits tracks where voices were fused), and the resulting segments are clustered over the
+ * whole file by ΔBIC (re-identifying returning speakers) down to the exact count, or, for an
+ * automatic count, until a capped ΔBIC says the closest pair are different speakers. Every frame of
+ * a track then takes the cluster of that track's nearest piece, so overlapped speech keeps both.
+ */
+export function reidentifySpeakers(
+  samples: Float32Array,
+  sampleRate: number,
+  seg: LocalSegmentation,
+  count: Uint8Array,
+  tracks: Tracks,
+  bounds: SpeakerBounds,
+  options: ReidentifyOptions = {},
+): FrameLabels {
+  const k = seg.numLocalSpeakers;
+  const trackFrames = reconstructFrames(seg, count, (c, s) => tracks.trackOf[c * k + s]);
+  const pieces = extractPieces(samples, sampleRate, trackFrames, count, seg.frames, {
+    maxPieceSeconds: options.maxPieceSeconds ?? 2,
+    minPieceSeconds: options.minPieceSeconds ?? 0.3,
+  });
+  if (pieces.length === 0) {
+    // Too little single-speaker speech to compare voices: tracks are the speakers, within the bounds.
+    const cap = Math.max(1, bounds.exact ?? bounds.max);
+    return { ...trackFrames, labels: trackFrames.labels.map((t) => (t < 0 ? t : Math.min(t, cap - 1))) };
+  }
+
+  const all = new GaussianStats(pieces[0].stats.dim);
+  for (const piece of pieces) all.addStats(piece.stats);
+  const scorer = BicScorer.forData(all);
+  const spreadOf = (cluster: Cluster): number => halfSplitGlr(scorer, cluster);
+
+  // 1. Along each track, consecutive pieces stay together while they sound like one voice.
+  const linearLambda = options.linearLambda ?? 0.5;
+  let clusters: Cluster[] = [];
+  const byTrack = new Map<number, AcousticPiece[]>();
+  for (const piece of pieces) {
+    const list = byTrack.get(piece.track) ?? [];
+    list.push(piece);
+    byTrack.set(piece.track, list);
+  }
+  for (const list of byTrack.values()) {
+    let current: Cluster | null = null;
+    for (const piece of list) {
+      const next = scorer.group(piece.stats);
+      if (current) {
+        const merged = GaussianStats.merged(current.stats, piece.stats);
+        if (scorer.deltaBic(current, next, linearLambda, merged) < 0) {
+          current.stats = merged;
+          current.logDet = scorer.logDet(merged);
+          current.pieces.push(piece);
+          continue;
+        }
+      }
+      const stats = new GaussianStats(all.dim);
+      stats.addStats(piece.stats);
+      current = { stats, logDet: next.logDet, pieces: [piece], spread: NaN };
+      clusters.push(current);
+    }
+  }
+  for (const cluster of clusters) cluster.spread = spreadOf(cluster);
+
+  // 2. Global ΔBIC clustering; long files are first reduced block by block (bounded memory).
+  const orderLambda = options.orderLambda ?? 1;
+  const stopLambda = options.stopLambda ?? 1.65;
+  const capFrames = options.capFrames ?? 3000;
+  const ratio = options.largeClusterRatio ?? 1.3;
+  // A block must hold more clusters than the speakers it may have to keep apart.
+  const blockSize = Math.max(8, 2 * (bounds.exact ?? bounds.min), options.blockSize ?? 300);
+  const mergeInto = (list: Cluster[]) => (a: number, b: number) => {
+    const target = list[a];
+    target.stats = GaussianStats.merged(target.stats, list[b].stats);
+    target.logDet = scorer.logDet(target.stats);
+    target.pieces.push(...list[b].pieces);
+    target.spread = spreadOf(target);
+  };
+  const run = (list: Cluster[], stop: (a: Cluster, b: Cluster, clusters: number) => boolean): Cluster[] => {
+    const owner = agglomerate(
+      list.length,
+      (a, b) => scorer.deltaBic(list[a], list[b], orderLambda),
+      mergeInto(list),
+      (a, b, _cost, n) => stop(list[a], list[b], n),
+    );
+    return list.filter((_, i) => owner[i] === i);
+  };
+  const differentSpeakers = (a: Cluster, b: Cluster): boolean => {
+    const merged = GaussianStats.merged(a.stats, b.stats);
+    if (scorer.cappedDeltaBic(a, b, stopLambda, capFrames, merged) <= 0) return false;
+    // Both larger than the cap: judge by their distance relative to their own spread instead.
+    if (a.stats.count >= capFrames && b.stats.count >= capFrames) {
+      const spread = Math.max(a.spread || 0, b.spread || 0);
+      if (spread > 0 && scorer.glr(a, b, merged) / merged.count <= ratio * spread) return false;
+    }
+    return true;
+  };
+  while (clusters.length > blockSize) {
+    // Time-ordered blocks keep neighbouring (likely same-speaker) segments together.
+    clusters.sort((a, b) => a.pieces[0].firstFrame - b.pieces[0].firstFrame);
+    const blocks: Cluster[][] = [];
+    for (let i = 0; i < clusters.length; i += blockSize) blocks.push(clusters.slice(i, i + blockSize));
+    let reduced = blocks.flatMap((block) => run(block, (a, b) => differentSpeakers(a, b)));
+    if (reduced.length > 0.75 * clusters.length) {
+      // Too little merged on its own: halve every block so that the loop always ends.
+      reduced = blocks.flatMap((block) => run(block, (_a, _b, n) => n <= Math.ceil(block.length / 2)));
+    }
+    clusters = reduced;
+  }
+  clusters = run(clusters, (a, b, n) => {
+    if (bounds.exact !== undefined) return n <= bounds.exact;
+    if (n <= Math.max(1, bounds.min)) return true;
+    if (n > bounds.max) return false;
+    return differentSpeakers(a, b);
+  });
+
+  // 3. Every frame of a track takes the cluster of that track's nearest piece.
+  const clusterOfPiece = new Map<AcousticPiece, number>();
+  clusters.forEach((cluster, index) => cluster.pieces.forEach((piece) => clusterOfPiece.set(piece, index)));
+  const piecesOfTrack = new Map<number, AcousticPiece[]>();
+  for (const piece of pieces) {
+    const list = piecesOfTrack.get(piece.track) ?? [];
+    list.push(piece);
+    piecesOfTrack.set(piece.track, list);
+  }
+  const { slots, labels, numFrames } = trackFrames;
+  const out = new Int32Array(labels.length).fill(-1);
+  for (let g = 0; g < numFrames; g++) {
+    let used = 0;
+    for (let i = 0; i < slots; i++) {
+      const track = labels[g * slots + i];
+      const list = track >= 0 ? piecesOfTrack.get(track) : undefined;
+      if (!list) continue;
+      const cluster = clusterOfPiece.get(nearestPiece(list, g)) as number;
+      let duplicate = false;
+      for (let u = 0; u < used; u++) if (out[g * slots + u] === cluster) duplicate = true;
+      if (!duplicate) out[g * slots + used++] = cluster;
+    }
+  }
+  return { numFrames, slots, labels: out };
+}
+
+function halfSplitGlr(scorer: BicScorer, cluster: Cluster): number {
+  if (cluster.pieces.length < 2) return NaN;
+  const sorted = cluster.pieces.slice().sort((x, y) => x.firstFrame - y.firstFrame);
+  const first = new GaussianStats(scorer.dim);
+  const second = new GaussianStats(scorer.dim);
+  for (const piece of sorted) (first.count < cluster.stats.count / 2 ? first : second).addStats(piece.stats);
+  if (first.count <= scorer.dim || second.count <= scorer.dim) return NaN;
+  return scorer.glr(scorer.group(first), scorer.group(second), cluster.stats) / cluster.stats.count;
+}
+
+/** The piece of a time-sorted list closest to `frame`. */
+function nearestPiece(list: AcousticPiece[], frame: number): AcousticPiece {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].endFrame <= frame) lo = mid + 1;
+    else hi = mid;
+  }
+  const candidate = list[lo];
+  if (frame >= candidate.firstFrame || lo === 0) return candidate;
+  const previous = list[lo - 1];
+  return frame - (previous.endFrame - 1) <= candidate.firstFrame - frame ? previous : candidate;
+}

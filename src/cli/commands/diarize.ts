@@ -1,0 +1,111 @@
+import path from 'node:path';
+import { type Command, InvalidArgumentError as CommanderArgumentError } from 'commander';
+import { decodeToPcm } from '../../../libs/audio';
+import { Diarizer, type SpeakerTurn } from '../../../libs/diarization';
+import { formatRttm } from '../../../libs/formats/rttm';
+
+interface DiarizeCommandOptions {
+  segmentationModel?: string;
+  embeddingModel?: string;
+  speakers?: number;
+  minSpeakers?: number;
+  maxSpeakers?: number;
+  format: string;
+  exclusive?: boolean;
+  step?: number;
+  threads?: number;
+  device: string;
+}
+
+/**
+ * `diarize FILE --segmentation-model PATH [--embedding-model PATH] [--speakers N] [--min-speakers N]
+ * [--max-speakers N] --format rttm|json`: prints who spoke when. RTTM uses the input's base name as
+ * the file id; JSON is {file, speaker_count, turns, exclusive_turns}.
+ */
+export function registerDiarizeCommand(program: Command): void {
+  program
+    .command('diarize')
+    .description('Print the speaker turns of a local audio or video file (pyannote segmentation ONNX)')
+    .argument('<file>', 'any audio or video file ffmpeg can decode')
+    .option(
+      '--segmentation-model <path>',
+      'pyannote segmentation-3.0 ONNX model (default: $SEGMENTATION_MODEL_PATH)',
+      process.env.SEGMENTATION_MODEL_PATH,
+    )
+    .option(
+      '--embedding-model <path>',
+      'WeSpeaker/3D-Speaker ONNX embedding model; without it the embedding-free strategy runs',
+      process.env.EMBEDDING_MODEL_PATH || undefined,
+    )
+    .option('--speakers <n>', 'exact number of speakers (wins over min/max)', positiveInteger)
+    .option('--min-speakers <n>', 'fewest speakers for the automatic count', positiveInteger)
+    .option('--max-speakers <n>', 'most speakers for the automatic count', positiveInteger)
+    .option('--format <format>', 'rttm or json', 'rttm')
+    .option('--exclusive', 'print one-speaker-at-a-time turns instead of overlapping ones')
+    .option('--step <ratio>', 'window step as a fraction of the 10 s window (default 0.1)', positiveNumber)
+    .option('--threads <n>', 'ONNX Runtime threads', positiveInteger)
+    .option('--device <device>', 'cpu or cuda', 'cpu')
+    .action(async (file: string, options: DiarizeCommandOptions) => {
+      if (!options.segmentationModel) {
+        throw new Error('--segmentation-model is required (or set SEGMENTATION_MODEL_PATH)');
+      }
+      if (options.format !== 'rttm' && options.format !== 'json') {
+        throw new Error(`--format must be rttm or json (got "${options.format}")`);
+      }
+      if (options.device !== 'cpu' && options.device !== 'cuda') {
+        throw new Error(`--device must be cpu or cuda (got "${options.device}")`);
+      }
+      const diarizer = await Diarizer.create({
+        segmentationModelPath: options.segmentationModel,
+        embeddingModelPath: options.embeddingModel,
+        executionProvider: options.device,
+        threads: options.threads,
+        stepRatio: options.step,
+      });
+      try {
+        const samples = await decodeToPcm(file, { sampleRate: diarizer.sampleRate });
+        const result = await diarizer.diarize(samples, {
+          numSpeakers: options.speakers,
+          minSpeakers: options.minSpeakers,
+          maxSpeakers: options.maxSpeakers,
+        });
+        const fileId = path.basename(file, path.extname(file));
+        const turns = options.exclusive ? result.exclusiveTurns : result.turns;
+        if (options.format === 'rttm') {
+          process.stdout.write(formatRttm(turns, fileId));
+        } else {
+          const body = {
+            file: fileId,
+            speaker_count: result.speakerCount,
+            turns: rounded(turns),
+            exclusive_turns: rounded(result.exclusiveTurns),
+          };
+          process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+        }
+      } finally {
+        await diarizer.close();
+      }
+    });
+}
+
+function rounded(turns: SpeakerTurn[]): SpeakerTurn[] {
+  return turns.map(({ speaker, start, end }) => ({ speaker, start: round3(start), end: round3(end) }));
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(parsed) || parsed < 1) {
+    throw new CommanderArgumentError('expected a whole number of at least 1');
+  }
+  return parsed;
+}
+
+function positiveNumber(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new CommanderArgumentError('expected a positive number');
+  return parsed;
+}

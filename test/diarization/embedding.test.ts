@@ -1,0 +1,269 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { readWavFile } from '../../libs/audio';
+import { Diarizer, FbankExtractor } from '../../libs/diarization';
+import { clusterEmbeddings } from '../../libs/diarization/clustering';
+import { EmbeddingModel, type LocalEmbeddings } from '../../libs/diarization/embedding';
+import type { LocalSegmentation } from '../../libs/diarization/segmentation';
+import { fixtures, models, skipUnlessPresent } from '../support/shared-files';
+import { buildStandInEmbeddingModel } from './stand-in-embedding';
+
+const MEL = 80;
+const DIM = 16;
+let dir: string;
+let modelPath: string;
+let weights: Float32Array;
+
+before(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'diarization-embedding-'));
+  const built = buildStandInEmbeddingModel(MEL, DIM);
+  weights = built.weights;
+  modelPath = path.join(dir, 'stand-in.onnx');
+  writeFileSync(modelPath, built.bytes);
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** One 10 s window (589 frames of 270 samples, like segmentation-3.0) with hand-made local activity. */
+function oneWindow(spans: [number, number][]): LocalSegmentation {
+  const framesPerChunk = 589;
+  const activity = new Uint8Array(framesPerChunk * 3);
+  spans.forEach(([a, b], s) => {
+    for (let f = a; f < b; f++) activity[f * 3 + s] = 1;
+  });
+  return {
+    numChunks: 1,
+    framesPerChunk,
+    numLocalSpeakers: 3,
+    activity,
+    chunkStartFrames: Int32Array.of(0),
+    numFrames: framesPerChunk,
+    frames: { step: 270 / 16000, duration: 991 / 16000 },
+    windowSamples: 160000,
+    stepSamples: 16000,
+  };
+}
+
+/** What the stand-in should output, computed independently: mean over frames of (CMN'd fbank)^2, times W. */
+function expectedEmbedding(
+  samples: Float32Array,
+  firstSegFrame: number,
+  endSegFrame: number,
+  keep?: number,
+): number[] {
+  const fbank = new FbankExtractor({ numMelBins: MEL, window: 'hamming', inputScale: 32768 });
+  const features = fbank.compute(samples);
+  const rows: number[] = [];
+  for (let j = 0; j < fbank.numFrames(samples.length); j++) {
+    const centre = (j * 160 + 200) / 16000;
+    // The segmentation frame whose middle is nearest the fbank frame's centre.
+    const segFrame = Math.min(588, Math.max(0, Math.round((centre - 991 / 32000) / (270 / 16000))));
+    if (segFrame >= firstSegFrame && segFrame < endSegFrame) rows.push(j);
+  }
+  const used = rows.slice(0, keep ?? rows.length);
+  const out = new Array<number>(DIM).fill(0);
+  for (let b = 0; b < MEL; b++) {
+    const mean = used.reduce((sum, j) => sum + features[j * MEL + b], 0) / used.length;
+    const power = used.reduce((sum, j) => sum + (features[j * MEL + b] - mean) ** 2, 0) / used.length;
+    for (let d = 0; d < DIM; d++) out[d] += power * weights[b * DIM + d];
+  }
+  return out;
+}
+
+function syntheticAudio(): Float32Array {
+  const samples = new Float32Array(160000);
+  let state = 11;
+  for (let i = 0; i < samples.length; i++) {
+    state = (state * 1664525 + 1013904223) % 4294967296;
+    const tone =
+      i < 80000 ? Math.sin((2 * Math.PI * 180 * i) / 16000) : Math.sin((2 * Math.PI * 900 * i) / 16000);
+    samples[i] = 0.2 * tone + 0.05 * (state / 4294967296 - 0.5);
+  }
+  return samples;
+}
+
+function assertClose(actual: Float32Array, expected: number[], message: string): void {
+  for (let d = 0; d < expected.length; d++) {
+    const tolerance = 1e-3 * Math.max(1, Math.abs(expected[d]));
+    assert.ok(
+      Math.abs(actual[d] - expected[d]) < tolerance,
+      `${message} [${d}]: ${actual[d]} vs ${expected[d]}`,
+    );
+  }
+}
+
+describe('speaker-embedding path through ONNX Runtime (stand-in WeSpeaker graph built in the test)', () => {
+  test('the model is read from its file: inputs, metadata, output size', async () => {
+    const model = await EmbeddingModel.load(modelPath, { threads: 1 });
+    try {
+      assert.deepEqual(model.info, {
+        sampleRate: 16000,
+        numMelBins: MEL,
+        inputScale: 32768,
+        window: 'hamming',
+        dimension: DIM,
+      });
+    } finally {
+      await model.release();
+    }
+  });
+
+  test('each local speaker is embedded from the frames where it talks alone (masked pooling)', async () => {
+    const model = await EmbeddingModel.load(modelPath, { threads: 1 });
+    try {
+      const samples = syntheticAudio();
+      // Local speakers 0 and 1 overlap on frames 200..249: those frames belong to neither. Their lengths
+      // differ enough for separate runs, so each is pooled over all its own frames.
+      const seg = oneWindow([
+        [0, 250],
+        [200, 589],
+      ]);
+      const result = await model.embed(samples, seg, { batchSize: 3 });
+      assert.equal(result.dimension, DIM);
+      assert.deepEqual(Array.from(result.valid), [1, 1, 0]);
+      assertClose(result.vectors.subarray(0, DIM), expectedEmbedding(samples, 0, 200), 'speaker 0');
+      assertClose(result.vectors.subarray(DIM, 2 * DIM), expectedEmbedding(samples, 250, 589), 'speaker 1');
+    } finally {
+      await model.release();
+    }
+  });
+
+  test('speakers of similar length share one batch, each cut to the shorter length', async () => {
+    const model = await EmbeddingModel.load(modelPath, { threads: 1 });
+    try {
+      const samples = syntheticAudio();
+      const seg = oneWindow([
+        [0, 290],
+        [290, 589],
+      ]);
+      const result = await model.embed(samples, seg, { batchSize: 3 });
+      const fbank = new FbankExtractor();
+      const lengthOf = (a: number, b: number): number =>
+        Array.from({ length: fbank.numFrames(160000) }, (_, j) =>
+          Math.min(588, Math.max(0, Math.round(((j * 160 + 200) / 16000 - 991 / 32000) / (270 / 16000)))),
+        ).filter((f) => f >= a && f < b).length;
+      const shorter = Math.min(lengthOf(0, 290), lengthOf(290, 589));
+      assert.ok(shorter >= 0.8 * Math.max(lengthOf(0, 290), lengthOf(290, 589)));
+      assertClose(result.vectors.subarray(0, DIM), expectedEmbedding(samples, 0, 290, shorter), 'speaker 0');
+      assertClose(
+        result.vectors.subarray(DIM, 2 * DIM),
+        expectedEmbedding(samples, 290, 589, shorter),
+        'speaker 1',
+      );
+    } finally {
+      await model.release();
+    }
+  });
+
+  test(
+    'Diarizer with the embedding model runs end to end on real audio and honours the count',
+    { skip: skipUnlessPresent(models.segmentation, fixtures.audio('conv-ko-2spk.wav')) },
+    async () => {
+      const diarizer = await Diarizer.create({
+        segmentationModelPath: models.segmentation,
+        embeddingModelPath: modelPath,
+        threads: 2,
+      });
+      try {
+        assert.equal(diarizer.usesEmbeddings, true);
+        const { samples } = readWavFile(fixtures.audio('conv-ko-2spk.wav'));
+        const progress: number[] = [];
+        const result = await diarizer.diarize(samples, {
+          numSpeakers: 2,
+          onProgress: (p) => progress.push(p),
+        });
+        assert.ok(result.speakerCount >= 1 && result.speakerCount <= 2, `count ${result.speakerCount}`);
+        assert.ok(result.turns.length > 0);
+        const duration = samples.length / 16000;
+        for (const turn of [...result.turns, ...result.exclusiveTurns]) {
+          assert.ok(turn.start >= 0 && turn.end <= duration + 1e-9 && turn.end > turn.start);
+        }
+        assert.equal(result.turns[0].speaker, 0, 'speakers are numbered by first appearance');
+        assert.equal(progress.at(-1), 100);
+        assert.ok(
+          progress.some((p) => p > 50 && p < 90),
+          'the embedding stage reports progress',
+        );
+      } finally {
+        await diarizer.close();
+      }
+    },
+  );
+});
+
+describe('pyannote 3.1-style clustering of embeddings', () => {
+  /** numChunks windows, 3 local speakers each drawn from `speakers` directions with noise. */
+  function synthetic(
+    numChunks: number,
+    speakers: number,
+    seed = 5,
+  ): { embeddings: LocalEmbeddings; truth: Int32Array } {
+    const dim = 8;
+    let state = seed;
+    const random = (): number => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state / 2147483648;
+    };
+    const vectors = new Float32Array(numChunks * 3 * dim);
+    const truth = new Int32Array(numChunks * 3).fill(-1);
+    const valid = new Uint8Array(numChunks * 3);
+    for (let c = 0; c < numChunks; c++) {
+      const order = Array.from({ length: speakers }, (_, i) => i).sort(() => random() - 0.5);
+      for (let s = 0; s < Math.min(3, speakers); s++) {
+        const who = order[s];
+        truth[c * 3 + s] = who;
+        valid[c * 3 + s] = 1;
+        for (let d = 0; d < dim; d++)
+          vectors[(c * 3 + s) * dim + d] = (d === who ? 1 : 0) + 0.15 * (random() - 0.5);
+      }
+    }
+    return { embeddings: { dimension: dim, vectors, valid }, truth };
+  }
+
+  function agreement(labels: Int32Array, truth: Int32Array): number {
+    const pairs = new Map<string, number>();
+    let total = 0;
+    truth.forEach((t, i) => {
+      if (t < 0) return;
+      total++;
+      const key = `${t}:${labels[i]}`;
+      pairs.set(key, (pairs.get(key) ?? 0) + 1);
+    });
+    // Best one-to-one mapping is the diagonal of the most frequent pairs here (clusters are clean).
+    const best = new Map<number, number>();
+    for (const [key, n] of pairs) {
+      const t = Number(key.split(':')[0]);
+      best.set(t, Math.max(best.get(t) ?? 0, n));
+    }
+    return [...best.values()].reduce((a, b) => a + b, 0) / total;
+  }
+
+  test('finds the number of speakers, or the exact/minimum count it is given', () => {
+    const { embeddings, truth } = synthetic(60, 3);
+    const auto = clusterEmbeddings(embeddings, 3, { min: 1, max: 20 });
+    assert.equal(new Set(auto.filter((l) => l >= 0)).size, 3);
+    assert.ok(agreement(auto, truth) > 0.99);
+    const exact = clusterEmbeddings(embeddings, 3, { min: 2, max: 2, exact: 2 });
+    assert.equal(new Set(exact.filter((l) => l >= 0)).size, 2);
+    const atLeast = clusterEmbeddings(embeddings, 3, { min: 4, max: 20 });
+    assert.equal(new Set(atLeast.filter((l) => l >= 0)).size, 4);
+  });
+
+  test('two local speakers of one window never share a cluster', () => {
+    const { embeddings } = synthetic(40, 3);
+    const labels = clusterEmbeddings(embeddings, 3, { min: 2, max: 2, exact: 2 });
+    for (let c = 0; c < 40; c++) {
+      const used = [0, 1, 2].map((s) => labels[c * 3 + s]).filter((l) => l >= 0);
+      assert.equal(new Set(used).size, used.length, `window ${c}: ${used}`);
+    }
+  });
+
+  test('bounded memory: 18 000 embeddings (a long file) are clustered in blocks, never as one n x n matrix', () => {
+    const { embeddings, truth } = synthetic(6000, 4);
+    const labels = clusterEmbeddings(embeddings, 3, { min: 1, max: 20 }, { blockSize: 500 });
+    assert.equal(new Set(labels.filter((l) => l >= 0)).size, 4);
+    assert.ok(agreement(labels, truth) > 0.99);
+  });
+});
