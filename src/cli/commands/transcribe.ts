@@ -1,86 +1,212 @@
+import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { type Command, InvalidArgumentError as CommanderArgumentError } from 'commander';
+import { type Command, Option } from 'commander';
 import { decodeToPcm } from '../../../libs/audio';
-import { WhisperModel, type Transcription } from '../../../libs/speech';
+import { Diarizer, type Diarization } from '../../../libs/diarization';
+import { WhisperModel, isAutoLanguage, isWhisperLanguage, type Transcription } from '../../../libs/speech';
+import { positiveInteger, unitNumber } from '../support/option-parsers';
+import { writeOutput } from '../support/output';
+import { ProgressBar } from '../support/progress-bar';
+import {
+  addSpeakerOptions,
+  hasSpeakerOptions,
+  speakerCountOptions,
+  type SpeakerOptionValues,
+} from '../support/speaker-options';
+import { StageProgress, type StagePlan } from '../support/stage-progress';
+import {
+  renderTranscriptOutput,
+  TRANSCRIPT_FORMATS,
+  type TranscriptFormat,
+} from '../support/transcript-output';
+import { combineWithSpeakers, numberTurnsLikeEntries } from '../support/who-said-what';
 
-interface TranscribeCommandOptions {
+interface TranscribeCommandOptions extends SpeakerOptionValues {
   model?: string;
+  vadModel?: string;
+  segmentationModel?: string;
+  embeddingModel?: string;
   language?: string;
   threads?: number;
-  vadModel?: string;
   temperature?: number;
   // commander reads a --no-* flag as the negation of "speech-threshold": true unless given a value.
   speechThreshold?: number | boolean;
   initialPrompt?: string;
-  words: boolean;
-  format: string;
-  progress?: boolean;
+  wordTimestamps?: boolean;
+  format: TranscriptFormat | 'whisper-json';
+  output?: string;
+  progress: boolean;
 }
 
-const FORMATS = ['json', 'txt'];
+/** Whisper's own segments before diarization (with no_speech_prob and VAD regions): for debugging. */
+const FORMATS = [...TRANSCRIPT_FORMATS, 'whisper-json'] as const;
+
+type Stage = 'loading' | 'decoding' | 'transcribing' | 'diarizing' | 'combining';
+
+/** Transcription dominates the time; diarization takes a share only when it runs. */
+function stagePlan(diarizing: boolean): StagePlan<Stage> {
+  const transcribed = diarizing ? 70 : 95;
+  return {
+    loading: [0, 2],
+    decoding: [2, 5],
+    transcribing: [5, transcribed],
+    diarizing: [transcribed, 95],
+    combining: [95, 100],
+  };
+}
 
 /**
- * `transcribe FILE --model PATH [--language xx] [--threads N] [--vad-model PATH] [--format json|txt]`:
- * decodes FILE with ffmpeg to 16 kHz mono PCM and prints the transcription. JSON is
- * {file, duration, language, segments: [{start, end, text, no_speech_prob, words}], speech_regions}.
+ * `transcribe FILE --model PATH [...]`: who said what in a local audio or video file, as the server
+ * does it: decode (ffmpeg) -> transcribe (whisper.cpp, optional Silero VAD) -> diarize (pyannote
+ * segmentation ONNX, when a segmentation model is given) -> words to speakers -> entries. Prints the
+ * contract's JSON results or SRT/VTT/text/RTTM. A progress bar goes to stderr on a terminal only;
  * Ctrl-C aborts the native work cleanly.
  */
 export function registerTranscribeCommand(program: Command): void {
-  program
+  const command = program
     .command('transcribe')
-    .description('Transcribe a local audio or video file with whisper.cpp (segments with word times)')
+    .description('Who said what in a local audio or video file (whisper.cpp + speaker diarization)')
     .argument('<file>', 'any audio or video file ffmpeg can decode')
     .option(
       '--model <path>',
       'ggml Whisper model (default: $WHISPER_MODEL_PATH)',
-      process.env.WHISPER_MODEL_PATH,
+      envPath('WHISPER_MODEL_PATH'),
     )
-    .option('--language <code>', 'Whisper language code; omit or "auto" to detect it')
-    .option('--threads <n>', 'CPU threads (default: min(4, cores))', positiveInteger)
     .option(
       '--vad-model <path>',
       'Silero VAD ggml model: skip silence (default: $VAD_MODEL_PATH)',
-      process.env.VAD_MODEL_PATH || undefined,
+      envPath('VAD_MODEL_PATH'),
     )
+    .option(
+      '--segmentation-model <path>',
+      'pyannote segmentation-3.0 ONNX model; without one every word is speaker 0 (default: $SEGMENTATION_MODEL_PATH)',
+      envPath('SEGMENTATION_MODEL_PATH'),
+    )
+    .option(
+      '--embedding-model <path>',
+      'speaker-embedding ONNX model; without one the embedding-free linking runs (default: $EMBEDDING_MODEL_PATH)',
+      envPath('EMBEDDING_MODEL_PATH'),
+    )
+    .option('--language <code>', 'Whisper language code; omit or "auto" to detect it')
+    .option('--threads <n>', 'CPU threads (default: min(4, cores))', positiveInteger);
+  addSpeakerOptions(command)
+    .option('--word-timestamps', "add each entry's words with their times to the JSON")
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('json'))
+    .option('--output <file>', 'write the result to FILE instead of stdout')
     .option('--temperature <t>', 'initial sampling temperature, 0 to 1', unitNumber)
     .option('--no-speech-threshold <p>', 'no-speech probability threshold, 0 to 1', unitNumber)
     .option('--initial-prompt <text>', 'text to condition the decoder on')
-    .option('--no-words', 'leave out word-level timestamps')
-    .option('--format <format>', FORMATS.join(' or '), 'json')
-    .option('--progress', 'print progress percentages to stderr')
+    .option('--no-progress', 'no progress bar, even on a terminal')
+    // One line per error, as every failure of the command prints.
+    .showHelpAfterError(false)
     .action(async (file: string, options: TranscribeCommandOptions) => {
-      if (!options.model) throw new Error('--model is required (or set WHISPER_MODEL_PATH)');
-      if (!FORMATS.includes(options.format)) {
-        throw new Error(`--format must be ${FORMATS.join(' or ')} (got "${options.format}")`);
-      }
-      const controller = new AbortController();
-      const onSignal = (): void => controller.abort(new Error('interrupted'));
-      process.once('SIGINT', onSignal);
-      const model = await WhisperModel.load({ modelPath: options.model });
-      try {
-        const samples = await decodeToPcm(file, { signal: controller.signal });
-        const result = await model.transcribe(samples, {
-          language: options.language ?? null,
-          threads: options.threads,
-          temperature: options.temperature,
-          noSpeechThreshold:
-            typeof options.speechThreshold === 'number' ? options.speechThreshold : undefined,
-          initialPrompt: options.initialPrompt,
-          wordTimestamps: options.words,
-          vad: options.vadModel ? { modelPath: options.vadModel } : null,
-          signal: controller.signal,
-          onProgress: options.progress ? (p) => process.stderr.write(`progress ${p}%\n`) : undefined,
-        });
-        const duration = samples.length / 16000;
-        process.stdout.write(options.format === 'txt' ? toText(result) : toJson(file, duration, result));
-      } finally {
-        process.removeListener('SIGINT', onSignal);
-        await model.close();
-      }
+      const text = await transcribeFile(file, options);
+      await writeOutput(text, options.output);
     });
 }
 
-function toJson(file: string, duration: number, result: Transcription): string {
+async function transcribeFile(file: string, options: TranscribeCommandOptions): Promise<string> {
+  const raw = options.format === 'whisper-json';
+  const diarizing = !raw && Boolean(options.segmentationModel);
+  checkOptions(options, diarizing);
+  await access(file).catch(() => {
+    throw new Error(`cannot read ${file}: no such file or no permission`);
+  });
+
+  const progress = new StageProgress(
+    stagePlan(diarizing),
+    new ProgressBar(process.stderr, options.progress ? {} : { enabled: false }),
+  );
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', onSignal);
+  const signal = controller.signal;
+  let model: WhisperModel | null = null;
+  let diarizer: Diarizer | null = null;
+  try {
+    progress.report('loading');
+    model = await WhisperModel.load({ modelPath: options.model as string });
+    if (diarizing) {
+      diarizer = await Diarizer.create({
+        segmentationModelPath: options.segmentationModel as string,
+        embeddingModelPath: options.embeddingModel,
+        threads: options.threads,
+      });
+    }
+
+    progress.report('decoding');
+    const samples = await decodeToPcm(file, { signal });
+    if (samples.length === 0) throw new Error(`${file} holds no audio to transcribe`);
+
+    progress.report('transcribing');
+    const transcription = await model.transcribe(samples, {
+      language: options.language ?? null,
+      threads: options.threads,
+      temperature: options.temperature,
+      noSpeechThreshold: typeof options.speechThreshold === 'number' ? options.speechThreshold : undefined,
+      initialPrompt: options.initialPrompt,
+      wordTimestamps: raw ? Boolean(options.wordTimestamps) : true,
+      vad: options.vadModel ? { modelPath: options.vadModel } : null,
+      signal,
+      onProgress: progress.of('transcribing'),
+    });
+    if (raw) return toWhisperJson(file, samples.length / 16000, transcription);
+
+    let diarization: Diarization | null = null;
+    if (diarizer) {
+      progress.report('diarizing');
+      diarization = await diarizer.diarize(samples, {
+        ...speakerCountOptions(options),
+        signal,
+        onProgress: progress.of('diarizing'),
+      });
+    }
+
+    progress.report('combining');
+    const { entries, speakerNumbers } = combineWithSpeakers(
+      transcription,
+      diarization?.exclusiveTurns ?? null,
+    );
+    const text = renderTranscriptOutput(options.format as TranscriptFormat, {
+      entries,
+      turns: diarization ? numberTurnsLikeEntries(diarization.turns, speakerNumbers) : null,
+      fileId: path.basename(file, path.extname(file)),
+      wordTimestamps: Boolean(options.wordTimestamps),
+    });
+    progress.report('combining', 100);
+    return text;
+  } finally {
+    progress.clear();
+    process.removeListener('SIGINT', onSignal);
+    await diarizer?.close();
+    await model?.close();
+  }
+}
+
+/** Everything that can be checked before the models load, so that a typo fails at once. */
+function checkOptions(options: TranscribeCommandOptions, diarizing: boolean): void {
+  if (!options.model) throw new Error('--model is required (or set WHISPER_MODEL_PATH)');
+  const language = options.language?.trim().toLowerCase();
+  if (language !== undefined && !isAutoLanguage(language) && !isWhisperLanguage(language)) {
+    throw new Error(
+      `unknown language code "${options.language}": expected a Whisper code such as en, ko, de`,
+    );
+  }
+  speakerCountOptions(options);
+  if (!diarizing && hasSpeakerOptions(options) && options.format !== 'whisper-json') {
+    throw new Error(
+      '--speakers, --min-speakers and --max-speakers need a segmentation model ' +
+        '(--segmentation-model or SEGMENTATION_MODEL_PATH)',
+    );
+  }
+}
+
+/** An environment variable naming a file; empty counts as unset. */
+function envPath(name: string): string | undefined {
+  return process.env[name] || undefined;
+}
+
+function toWhisperJson(file: string, duration: number, result: Transcription): string {
   const body = {
     file: path.basename(file),
     duration: Math.round(duration * 1000) / 1000,
@@ -100,23 +226,4 @@ function toJson(file: string, duration: number, result: Transcription): string {
     speech_regions: result.speechRegions,
   };
   return `${JSON.stringify(body, null, 2)}\n`;
-}
-
-function toText(result: Transcription): string {
-  return result.segments.map((segment) => `${segment.text}\n`).join('');
-}
-
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!/^\d+$/.test(value.trim()) || parsed < 1)
-    throw new CommanderArgumentError('expected a whole number of at least 1');
-  return parsed;
-}
-
-function unitNumber(value: string): number {
-  const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0 || parsed > 1) {
-    throw new CommanderArgumentError('expected a number from 0 to 1');
-  }
-  return parsed;
 }

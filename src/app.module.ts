@@ -1,0 +1,25 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { LoggingModule } from './common/logging.module';
+import { AppConfigModule } from './config/config.module';
+import type { AppRole } from './config/env.dto';
+import { HealthModule } from './health/health.module';
+import { ResultsModule } from './results/results.module';
+import { TranscriptionModule } from './transcription/transcription.module';
+
+/** The app for one role: `api` (HTTP), `worker` (Bull processor with the models) or `all` (both). */
+@Module({})
+export class AppModule {
+  static forRole(role: AppRole): DynamicModule {
+    const api = role !== 'worker';
+    const worker = role !== 'api';
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule,
+        LoggingModule,
+        TranscriptionModule.register({ api, worker }),
+        ...(api ? [ResultsModule, HealthModule] : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,90 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
+import os from 'node:os';
+
+export interface EmbeddedRedis {
+  url: string;
+  stop(): void;
+}
+
+export class EmbeddedRedisError extends Error {
+  override readonly name = 'EmbeddedRedisError';
+}
+
+const READY_TIMEOUT_MS = 10_000;
+
+/**
+ * Starts a private redis-server on a free loopback port, without persistence, for the life of this
+ * process. A small shell keeps it on a leash: when this process's end of the pipe closes, even on
+ * SIGKILL, the shell stops redis-server, so it never outlives the server.
+ */
+export async function startEmbeddedRedis(redisServer = 'redis-server'): Promise<EmbeddedRedis> {
+  const port = await freePort();
+  const script =
+    `"$0" --bind 127.0.0.1 --port "$1" --save '' --appendonly no --dir "$2" --loglevel warning & r=$!; ` +
+    'read -r _; kill "$r" 2>/dev/null; wait "$r"';
+  const child = spawn('sh', ['-c', script, redisServer, String(port), os.tmpdir()], {
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr = (stderr + text).slice(-2000)));
+  const stop = (): void => {
+    child.stdin?.end();
+  };
+  process.once('exit', stop);
+  try {
+    await waitUntilReady(port, child, () => stderr);
+  } catch (error) {
+    stop();
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return { url: `redis://127.0.0.1:${port}`, stop };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilReady(port: number, child: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  while (Date.now() < deadline) {
+    if (exited || child.exitCode !== null) break;
+    if (await answersPing(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const detail = stderr().trim().split('\n').pop() ?? '';
+  const missing = /not found|No such file/i.test(detail);
+  throw new EmbeddedRedisError(
+    missing
+      ? 'redis-server is not installed: install it (apt-get install redis-server) or set REDIS_URL'
+      : `the embedded redis-server did not start${detail ? `: ${detail}` : ''}; or set REDIS_URL`,
+  );
+}
+
+function answersPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let reply = '';
+    const finish = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(500, () => finish(false));
+    socket.once('error', () => finish(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (data) => {
+      reply += data.toString('latin1');
+      if (reply.includes('\r\n')) finish(reply.startsWith('+PONG'));
+    });
+  });
+}

@@ -1,0 +1,84 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { AppRole, EnvDto } from './env.dto';
+
+/**
+ * The validated configuration, grouped by concern. Injected wherever a setting is needed, so no
+ * other code reads process.env.
+ */
+export class AppConfig {
+  readonly role: AppRole;
+  readonly http: { port: number; host: string };
+  readonly auth: { jwtSecret: string; testToken: string | null };
+  readonly redis: { url: string; prefix: string };
+  readonly upload: { dir: string; maxBytes: number; sweepIntervalMs: number; orphanAgeMs: number };
+  readonly jobs: {
+    concurrency: number;
+    timeoutMs: number;
+    shutdownGraceMs: number;
+    lockDurationMs: number;
+    stalledIntervalMs: number;
+  };
+  readonly results: { ttlMs: number };
+  readonly whisper: {
+    modelPath: string | null;
+    vadModelPath: string | null;
+    threads: number;
+    useGpu: boolean;
+    gpuDevice: number;
+    flashAttention: boolean;
+  };
+  readonly diarization: {
+    segmentationModelPath: string | null;
+    embeddingModelPath: string | null;
+    executionProvider: 'cpu' | 'cuda';
+    threads: number;
+  };
+  readonly logLevel: string;
+
+  constructor(env: EnvDto) {
+    this.role = env.APP_ROLE;
+    this.http = { port: env.PORT, host: env.HOST };
+    this.auth = { jwtSecret: env.JWT_SECRET, testToken: env.TEST_TOKEN ?? null };
+    this.redis = { url: env.REDIS_URL, prefix: env.REDIS_PREFIX };
+    this.upload = {
+      dir: path.resolve(env.UPLOAD_DIR),
+      maxBytes: env.MAX_UPLOAD_BYTES,
+      sweepIntervalMs: env.UPLOAD_SWEEP_INTERVAL_MS,
+      orphanAgeMs: env.UPLOAD_ORPHAN_AGE_MS,
+    };
+    this.jobs = {
+      concurrency: env.WORKER_CONCURRENCY,
+      timeoutMs: env.JOB_TIMEOUT_MS,
+      shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+      lockDurationMs: env.QUEUE_LOCK_DURATION_MS,
+      stalledIntervalMs: env.QUEUE_STALLED_INTERVAL_MS,
+    };
+    this.results = { ttlMs: env.RESULT_TTL_MS };
+    this.whisper = {
+      modelPath: env.WHISPER_MODEL_PATH ?? null,
+      vadModelPath: env.VAD_MODEL_PATH ?? null,
+      // Concurrent jobs share the cores rather than each taking all of them.
+      threads:
+        env.WHISPER_THREADS || Math.max(1, Math.floor(os.availableParallelism() / env.WORKER_CONCURRENCY)),
+      useGpu: env.WHISPER_USE_GPU,
+      gpuDevice: env.WHISPER_GPU_DEVICE,
+      flashAttention: env.WHISPER_FLASH_ATTENTION,
+    };
+    this.diarization = {
+      segmentationModelPath: env.SEGMENTATION_MODEL_PATH ?? null,
+      embeddingModelPath: env.EMBEDDING_MODEL_PATH ?? null,
+      executionProvider: env.DIARIZATION_PROVIDER,
+      threads: env.DIARIZATION_THREADS,
+    };
+    this.logLevel = env.LOG_LEVEL;
+  }
+
+  get runsApi(): boolean {
+    return this.role !== 'worker';
+  }
+
+  get runsWorker(): boolean {
+    return this.role !== 'api';
+  }
+}

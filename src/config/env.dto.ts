@@ -1,0 +1,211 @@
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { FileExists } from './file-exists.validator';
+import { MODEL_OFF } from './model-discovery';
+
+export const APP_ROLES = ['all', 'api', 'worker'] as const;
+export type AppRole = (typeof APP_ROLES)[number];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const HOUR_MS = 3 * 60 * 60 * 1000;
+
+/** Blank values in .env (`TEST_TOKEN=`) mean "unset", as they did for the old server. */
+const blankToUndefined = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/** An optional model: blank means unset, `off`/`none` means not used even where one is installed. */
+const optionalModel = ({ value }: { value: unknown }): unknown => {
+  const text = blankToUndefined({ value });
+  return typeof text === 'string' && MODEL_OFF.includes(text.trim().toLowerCase()) ? undefined : text;
+};
+
+const toBoolean = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const text = value.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(text)) return true;
+  if (['0', 'false', 'no', 'off', ''].includes(text)) return false;
+  return value;
+};
+
+const needsWorker = (env: EnvDto): boolean => env.APP_ROLE !== 'api';
+
+/**
+ * Every environment variable the server reads, with its default. Checked once at start-up
+ * (validateEnv), so a bad value stops the process with a message naming it instead of failing later.
+ */
+export class EnvDto {
+  @IsIn(APP_ROLES, { message: 'APP_ROLE must be one of all, api, worker' })
+  APP_ROLE: AppRole = 'all';
+
+  @Type(() => Number)
+  @IsInt({ message: 'PORT must be an integer' })
+  @Min(0)
+  @Max(65535)
+  PORT = 8088;
+
+  @IsString()
+  @IsNotEmpty()
+  HOST = '0.0.0.0';
+
+  @Transform(blankToUndefined)
+  @IsString({ message: 'JWT_SECRET must be set: the HS256 secret that signs and checks the JWTs' })
+  @IsNotEmpty()
+  JWT_SECRET!: string;
+
+  /** Static token for tests and tooling; disabled when unset or blank. */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  TEST_TOKEN?: string;
+
+  /** Only used to download gated models; accepted so that the old server's .env still loads. */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  HUGGING_FACE_TOKEN?: string;
+
+  /** Set by main.ts to an embedded redis-server when absent. */
+  @Transform(blankToUndefined)
+  @IsString({ message: 'REDIS_URL must be set, e.g. redis://127.0.0.1:6379 (npm start sets it when absent)' })
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must start with redis:// or rediss://' })
+  REDIS_URL!: string;
+
+  /** Prefix of every Redis key (queue and results): lets several deployments or test runs share one Redis. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'REDIS_PREFIX may hold letters, digits, _ . - (1 to 64)' })
+  REDIS_PREFIX = 'speech';
+
+  @IsString()
+  @IsNotEmpty()
+  UPLOAD_DIR = 'uploads';
+
+  @Type(() => Number)
+  @IsInt({ message: 'MAX_UPLOAD_BYTES must be an integer number of bytes' })
+  @Min(1)
+  MAX_UPLOAD_BYTES = 1024 ** 3;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  WORKER_CONCURRENCY = 1;
+
+  @Type(() => Number)
+  @IsInt({ message: 'JOB_TIMEOUT_MS must be an integer number of milliseconds' })
+  @Min(1)
+  JOB_TIMEOUT_MS = HOUR_MS;
+
+  @Type(() => Number)
+  @IsInt({ message: 'RESULT_TTL_MS must be an integer number of milliseconds' })
+  @Min(1)
+  RESULT_TTL_MS = HOUR_MS;
+
+  /** How long a stopping worker lets running jobs finish before handing them back to the queue. */
+  @Type(() => Number)
+  @IsInt({ message: 'SHUTDOWN_GRACE_MS must be an integer number of milliseconds' })
+  @Min(0)
+  SHUTDOWN_GRACE_MS = 15_000;
+
+  /**
+   * Bull's job lock: a worker renews it every half of this; a job whose lock lapses (its worker
+   * died) is handed to another worker by the stalled-job check, run every QUEUE_STALLED_INTERVAL_MS.
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'QUEUE_LOCK_DURATION_MS must be an integer number of milliseconds' })
+  @Min(1000)
+  QUEUE_LOCK_DURATION_MS = 120_000;
+
+  @Type(() => Number)
+  @IsInt({ message: 'QUEUE_STALLED_INTERVAL_MS must be an integer number of milliseconds' })
+  @Min(500)
+  QUEUE_STALLED_INTERVAL_MS = 30_000;
+
+  /** How often a worker sweeps the upload folder, and how old a file must be before it may be swept. */
+  @Type(() => Number)
+  @IsInt({ message: 'UPLOAD_SWEEP_INTERVAL_MS must be an integer number of milliseconds' })
+  @Min(100)
+  UPLOAD_SWEEP_INTERVAL_MS = 600_000;
+
+  @Type(() => Number)
+  @IsInt({ message: 'UPLOAD_ORPHAN_AGE_MS must be an integer number of milliseconds' })
+  @Min(0)
+  UPLOAD_ORPHAN_AGE_MS = 600_000;
+
+  /** Where `npm run models` installs models; unset model paths are looked up there. */
+  @IsString()
+  @IsNotEmpty()
+  MODELS_DIR = 'models';
+
+  @ValidateIf(needsWorker)
+  @Transform(blankToUndefined)
+  @IsString({
+    message:
+      'WHISPER_MODEL_PATH must be set to a ggml Whisper model (the worker loads it), or a model installed ' +
+      'under MODELS_DIR with npm run models',
+  })
+  @FileExists()
+  WHISPER_MODEL_PATH?: string;
+
+  /** Silero VAD (ggml) for whisper.cpp; VAD is on when set. */
+  @ValidateIf((env: EnvDto) => needsWorker(env) && env.VAD_MODEL_PATH !== undefined)
+  @Transform(optionalModel)
+  @FileExists()
+  VAD_MODEL_PATH?: string;
+
+  /** pyannote segmentation ONNX; without it every word goes to speaker 0. */
+  @ValidateIf((env: EnvDto) => needsWorker(env) && env.SEGMENTATION_MODEL_PATH !== undefined)
+  @Transform(optionalModel)
+  @FileExists()
+  SEGMENTATION_MODEL_PATH?: string;
+
+  /** Speaker-embedding ONNX (WeSpeaker-like); selects the embedding clustering strategy. */
+  @ValidateIf((env: EnvDto) => needsWorker(env) && env.EMBEDDING_MODEL_PATH !== undefined)
+  @Transform(optionalModel)
+  @FileExists()
+  EMBEDDING_MODEL_PATH?: string;
+
+  /** CPU threads per whisper.cpp job; 0 = the cores divided among concurrent jobs. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(256)
+  WHISPER_THREADS = 0;
+
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'WHISPER_USE_GPU must be true or false' })
+  WHISPER_USE_GPU = false;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  WHISPER_GPU_DEVICE = 0;
+
+  /** whisper.cpp's default; some older GPUs need it off. */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'WHISPER_FLASH_ATTENTION must be true or false' })
+  WHISPER_FLASH_ATTENTION = true;
+
+  @IsIn(['cpu', 'cuda'], { message: 'DIARIZATION_PROVIDER must be cpu or cuda' })
+  DIARIZATION_PROVIDER: 'cpu' | 'cuda' = 'cpu';
+
+  /** ONNX Runtime intra-op threads; 0 = its own default. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(256)
+  DIARIZATION_THREADS = 0;
+
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+}

@@ -1,0 +1,76 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type * as DiarizationLibrary from '../../libs/diarization';
+import { AppConfig } from '../config/app-config';
+import type { TranscribedWord } from '../speech/speech-engine';
+import {
+  DiarizationEngine,
+  type DiarizationRequest,
+  type SpeakerTurn,
+  type SpeakerUtterance,
+} from './diarization-engine';
+
+/**
+ * pyannote segmentation (ONNX) through libs/diarization, created once per worker process. Without a
+ * segmentation model, or where the library cannot be loaded, the engine says it is unavailable.
+ */
+@Injectable()
+export class PyannoteDiarizationEngine extends DiarizationEngine implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(PyannoteDiarizationEngine.name);
+  private library: typeof DiarizationLibrary | null = null;
+  private diarizer: DiarizationLibrary.Diarizer | null = null;
+
+  constructor(private readonly config: AppConfig) {
+    super();
+  }
+
+  get available(): boolean {
+    return this.diarizer !== null;
+  }
+
+  async onModuleInit(): Promise<void> {
+    const { segmentationModelPath, embeddingModelPath, executionProvider, threads } = this.config.diarization;
+    if (!segmentationModelPath) {
+      this.logger.warn('SEGMENTATION_MODEL_PATH is not set: every word will go to speaker 0');
+      return;
+    }
+    try {
+      this.library = await import('../../libs/diarization');
+    } catch (error) {
+      this.logger.warn(
+        `the diarization library cannot be loaded (${String(error)}): every word goes to speaker 0`,
+      );
+      return;
+    }
+    this.diarizer = await this.library.Diarizer.create({
+      segmentationModelPath,
+      embeddingModelPath: embeddingModelPath ?? undefined,
+      executionProvider,
+      threads: threads || undefined,
+    });
+    this.logger.log(
+      `diarization ready: ${segmentationModelPath}` +
+        (embeddingModelPath ? ` with embeddings from ${embeddingModelPath}` : ' (no embedding model)'),
+    );
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.diarizer?.close();
+    this.diarizer = null;
+  }
+
+  async diarize(samples: Float32Array, request: DiarizationRequest): Promise<SpeakerTurn[]> {
+    if (!this.diarizer) throw new Error('diarization is not available');
+    const result = await this.diarizer.diarize(samples, {
+      numSpeakers: request.speakerCount,
+      signal: request.signal,
+      onProgress: request.onProgress,
+    });
+    return result.exclusiveTurns.map(({ speaker, start, end }) => ({ speaker, start, end }));
+  }
+
+  attribute(words: TranscribedWord[], turns: SpeakerTurn[]): SpeakerUtterance[] {
+    if (!this.library) throw new Error('diarization is not available');
+    const utterances = this.library.groupUtterances(this.library.assignSpeakers(words, turns));
+    return utterances.map(({ speaker, start, end, text }) => ({ speaker, start, end, text }));
+  }
+}

@@ -1,0 +1,113 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable } from '@nestjs/common';
+import type { Job, JobOptions, Queue } from 'bull';
+import { AppConfig } from '../config/app-config';
+import { JobName, QueueName, type TranscribeJobData } from './job-catalogue';
+
+export type TranscribeJob = Job<TranscribeJobData>;
+
+/** How many times stopping workers may hand one job back to the queue before it fails. */
+export const MAX_HAND_BACKS = 2;
+
+/** What a task looks like in the queue, as far as a client may know. */
+export type QueuedTaskState =
+  | { kind: 'unknown' }
+  | { kind: 'waiting'; owner: string }
+  | { kind: 'active'; owner: string; progress: unknown }
+  | { kind: 'finished'; owner: string };
+
+/**
+ * The only class that touches Bull: enqueueing, lookups and worker registration. Job options are
+ * decided here, in one place.
+ */
+@Injectable()
+export class TranscriptionQueueRepository {
+  constructor(
+    @InjectQueue(QueueName.Transcription) private readonly queue: Queue<TranscribeJobData>,
+    private readonly config: AppConfig,
+  ) {}
+
+  async enqueue(data: TranscribeJobData): Promise<void> {
+    await this.queue.add(JobName.Transcribe, data, this.jobOptions(data.taskId));
+  }
+
+  /**
+   * One Redis command on the job's hash (Bull's `<prefix>:<queue>:<id>`), reading only the fields
+   * needed: this runs for every poll, so it skips building a Bull Job (all fields, parsed options).
+   */
+  async lookup(taskId: string): Promise<QueuedTaskState> {
+    const [data, processedOn, finishedOn, progress] = await this.queue.client.hmget(
+      this.queue.toKey(taskId),
+      'data',
+      'processedOn',
+      'finishedOn',
+      'progress',
+    );
+    const owner = data === null ? undefined : ownerOf(data);
+    if (owner === undefined) return { kind: 'unknown' };
+    if (finishedOn) return { kind: 'finished', owner };
+    // processedOn is set when a worker takes the job (moveToActive).
+    if (processedOn) return { kind: 'active', owner, progress: parseJson(progress) };
+    return { kind: 'waiting', owner };
+  }
+
+  /** Registers the worker's handler; only worker processes call this. */
+  process(concurrency: number, handler: (job: TranscribeJob) => Promise<void>): void {
+    void this.queue.process(JobName.Transcribe, concurrency, handler);
+  }
+
+  /**
+   * Stops this process taking new jobs (a local pause: other workers go on); running jobs carry on
+   * and, when they end, no next job is fetched.
+   */
+  async stopTaking(): Promise<void> {
+    await this.queue.pause(true, true);
+  }
+
+  /** Failures the handler did not see itself: a job that stalled too often, a crashed worker's job. */
+  onFailed(listener: (job: TranscribeJob | null, error: Error) => void): void {
+    this.queue.on('failed', listener);
+  }
+
+  async jobExists(taskId: string): Promise<boolean> {
+    return (await this.queue.getJob(taskId)) !== null;
+  }
+
+  async ping(): Promise<void> {
+    await this.queue.client.ping();
+  }
+
+  async counts(): Promise<{ waiting: number; active: number }> {
+    const counts = await this.queue.getJobCounts();
+    return { waiting: counts.waiting, active: counts.active };
+  }
+
+  private jobOptions(taskId: string): JobOptions {
+    return {
+      // The task id is the job id: a random UUID, so ids are not guessable or countable.
+      jobId: taskId,
+      // Only a job handed back by a stopping worker is retried (the processor discards every
+      // other failure: a failing decode would fail again); stalls are retried by Bull's own
+      // stalled-job check (maxStalledCount).
+      attempts: 1 + MAX_HAND_BACKS,
+      // Results live in their own keys (ResultStore); finished jobs are only kept long enough for
+      // the failure listener of another worker to read a stalled job's data.
+      removeOnComplete: true,
+      removeOnFail: { age: Math.ceil(this.config.results.ttlMs / 1000) },
+    };
+  }
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+function ownerOf(data: string): string | undefined {
+  const parsed = parseJson(data) as Partial<TranscribeJobData> | null;
+  return typeof parsed?.owner === 'string' ? parsed.owner : undefined;
+}

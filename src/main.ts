@@ -1,0 +1,91 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { type EmbeddedRedis, startEmbeddedRedis } from './bootstrap/embedded-redis';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { createValidationPipe } from './common/validation';
+import { AppConfig } from './config/app-config';
+import { APP_ROLES, type AppRole } from './config/env.dto';
+import { setupSwagger } from './swagger';
+
+/** Uploads of a gigabyte over slow links take longer than Node's default 5 minutes. */
+const REQUEST_TIMEOUT_MS = 60 * 60 * 1000;
+
+/**
+ * Starts the server in the role APP_ROLE names: `all` (default: API and worker in one process),
+ * `api` or `worker`. Without REDIS_URL a private redis-server is started for the life of the process.
+ */
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const role = parseRole(process.env.APP_ROLE);
+  let redis: EmbeddedRedis | null = null;
+  if (!process.env.REDIS_URL) {
+    // A private Redis only makes sense when API and worker share this process.
+    if (role !== 'all') {
+      throw new Error(
+        `REDIS_URL must be set for APP_ROLE=${role}: separate API and worker processes share one Redis`,
+      );
+    }
+    redis = await startEmbeddedRedis();
+    process.env.REDIS_URL = redis.url;
+  }
+  // Imported only now: ConfigModule validates the environment (REDIS_URL included) when loaded.
+  const { AppModule } = await import('./app.module');
+  const app =
+    role === 'worker' ? await startWorker(AppModule.forRole(role)) : await startApi(AppModule.forRole(role));
+  const logger = app.get(Logger);
+  if (redis) logger.log(`embedded Redis at ${redis.url} (no persistence; set REDIS_URL to use your own)`);
+  // Nest's shutdown hooks close Bull and Redis; the embedded redis-server goes with the process.
+  // SIGTERM: the worker stops taking jobs and finishes or hands back its running ones
+  // (SHUTDOWN_GRACE_MS), the API finishes its requests in flight, then the process exits 0.
+  app.enableShutdownHooks([], { useProcessExit: true });
+}
+
+async function startApi(module: Parameters<typeof NestFactory.create>[0]): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  // Results are read once and never cached: hashing each body for an ETag would be wasted work.
+  app.set('etag', false);
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new HttpExceptionFilter());
+  setupSwagger(app);
+  const config = app.get(AppConfig);
+  await app.listen(config.http.port, config.http.host);
+  const server = app.getHttpServer() as Server;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
+  app.get(Logger).log(`${config.role} listening on http://${config.http.host}:${port} (Swagger UI at /docs)`);
+  return app;
+}
+
+async function startWorker(
+  module: Parameters<typeof NestFactory.create>[0],
+): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(module, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  await app.init();
+  return app;
+}
+
+function parseRole(value: string | undefined): AppRole {
+  const role = (value ?? '').trim() || 'all';
+  if (!(APP_ROLES as readonly string[]).includes(role)) {
+    throw new Error(`APP_ROLE must be one of ${APP_ROLES.join(', ')} (got "${role}")`);
+  }
+  return role as AppRole;
+}
+
+main().catch((error: unknown) => {
+  // Configuration mistakes get their message alone; anything else its stack.
+  const expected =
+    error instanceof Error &&
+    /Invalid environment|EmbeddedRedis|APP_ROLE|REDIS_URL/.test(`${error.name} ${error.message}`);
+  console.error(expected ? (error as Error).message : error);
+  process.exit(1);
+});

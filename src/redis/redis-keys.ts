@@ -1,0 +1,8 @@
+/** Names every key the app writes, under the configured prefix (Bull uses the same prefix for its own). */
+export class RedisKeys {
+  constructor(readonly prefix: string) {}
+
+  result(taskId: string): string {
+    return `${this.prefix}:result:${taskId}`;
+  }
+}

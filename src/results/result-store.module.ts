@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { RedisModule } from '../redis/redis.module';
+import { ResultStore } from './result-store.repository';
+
+/** Where finished results wait for their owner: written by workers, read by the API. */
+@Module({
+  imports: [RedisModule],
+  providers: [ResultStore],
+  exports: [ResultStore],
+})
+export class ResultStoreModule {}

@@ -1,0 +1,70 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { AppConfig } from '../config/app-config';
+import { REDIS_CLIENT } from '../redis/redis.module';
+import { RedisKeys } from '../redis/redis-keys';
+import type { FinishedBody } from './result-types';
+
+/** A finished task as stored: who may read it, and the response body ready to send (null once delivered). */
+export interface StoredResult {
+  owner: string;
+  json: string | null;
+}
+
+// Writes only when no result exists yet: the fallback failure path must never overwrite a result.
+const SAVE_IF_ABSENT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'json', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1`;
+
+/**
+ * Finished results in Redis hashes that expire RESULT_TTL_MS after the job ends. The body is stored
+ * serialised, so delivering it costs no parse and no re-serialisation.
+ */
+@Injectable()
+export class ResultStore {
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly config: AppConfig,
+  ) {}
+
+  async save(taskId: string, owner: string, body: FinishedBody): Promise<void> {
+    const key = this.keys.result(taskId);
+    await this.redis
+      .multi()
+      .hset(key, 'owner', owner, 'json', JSON.stringify(body))
+      .pexpire(key, this.config.results.ttlMs)
+      .exec();
+  }
+
+  /** Returns false when a result was already stored for the task. */
+  async saveIfAbsent(taskId: string, owner: string, body: FinishedBody): Promise<boolean> {
+    const written = await this.redis.eval(
+      SAVE_IF_ABSENT,
+      1,
+      this.keys.result(taskId),
+      owner,
+      JSON.stringify(body),
+      String(this.config.results.ttlMs),
+    );
+    return written === 1;
+  }
+
+  async find(taskId: string): Promise<StoredResult | null> {
+    const [owner, json] = await this.redis.hmget(this.keys.result(taskId), 'owner', 'json');
+    return owner !== null ? { owner, json } : null;
+  }
+
+  /**
+   * Drops the body of a delivered result, keeping a marker (the owner alone) for as long as the
+   * result would have lived: the worker stores the result a moment before Bull marks its job
+   * completed, and a job whose worker died in between is run again after the stalled-job check;
+   * the marker keeps a second run from storing, and the client from seeing, a second result.
+   */
+  async markDelivered(taskId: string): Promise<void> {
+    const key = this.keys.result(taskId);
+    await this.redis.multi().hdel(key, 'json').pexpire(key, this.config.results.ttlMs).exec();
+  }
+}

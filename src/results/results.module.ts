@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { JobsModule } from '../jobs/jobs.module';
+import { ResultStoreModule } from './result-store.module';
+import { ResultsController } from './results.controller';
+import { ResultsService } from './results.service';
+
+/** GET /result/{task_id} (API role). */
+@Module({
+  imports: [AuthModule, JobsModule, ResultStoreModule],
+  controllers: [ResultsController],
+  providers: [ResultsService],
+})
+export class ResultsModule {}

@@ -1,0 +1,61 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { WhisperModel } from '../../libs/speech';
+import { AppConfig } from '../config/app-config';
+import { SpeechEngine, type SpeechRequest, type Transcript } from './speech-engine';
+
+/** whisper.cpp through libs/speech: one model per worker process, loaded before the first job. */
+@Injectable()
+export class WhisperSpeechEngine extends SpeechEngine implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(WhisperSpeechEngine.name);
+  private model: WhisperModel | null = null;
+
+  constructor(private readonly config: AppConfig) {
+    super();
+  }
+
+  async onModuleInit(): Promise<void> {
+    const { modelPath, useGpu, gpuDevice, flashAttention, vadModelPath, threads } = this.config.whisper;
+    if (!modelPath) throw new Error('WHISPER_MODEL_PATH must be set for a worker');
+    // Loaded lazily so that an API-only process never loads the native addon.
+    const speech = await import('../../libs/speech');
+    // whisper.cpp's warnings and errors go to the app's log rather than to stderr or nowhere. At
+    // warn: an aborted job makes whisper.cpp log an "error", and real failures reject the call anyway.
+    speech.setSpeechLogHandler((_level, message) => this.logger.warn(message), 'warn');
+    const started = Date.now();
+    this.model = await speech.WhisperModel.load({ modelPath, useGpu, gpuDevice, flashAttention });
+    this.logger.log(
+      `loaded ${modelPath} in ${Date.now() - started} ms (gpu ${useGpu ? 'on' : 'off'}, ` +
+        `${threads} threads per job, VAD ${vadModelPath ? 'on' : 'off'})`,
+    );
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.model?.close();
+    this.model = null;
+  }
+
+  async transcribe(samples: Float32Array, request: SpeechRequest): Promise<Transcript> {
+    if (!this.model) throw new Error('the Whisper model is not loaded');
+    const { vadModelPath, threads } = this.config.whisper;
+    const result = await this.model.transcribe(samples, {
+      language: request.language,
+      temperature: request.temperature,
+      noSpeechThreshold: request.noSpeechThreshold,
+      initialPrompt: request.initialPrompt === '' ? undefined : request.initialPrompt,
+      threads,
+      vad: vadModelPath ? { modelPath: vadModelPath } : null,
+      wordTimestamps: true,
+      onProgress: request.onProgress,
+      signal: request.signal,
+    });
+    return {
+      language: result.language,
+      segments: result.segments.map((segment) => ({
+        start: segment.start,
+        end: segment.end,
+        text: segment.text,
+        words: segment.words.map((word) => ({ ...word })),
+      })),
+    };
+  }
+}

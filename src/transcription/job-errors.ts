@@ -1,0 +1,50 @@
+/** The job ran past JOB_TIMEOUT_MS; its work was aborted. */
+export class JobTimeoutError extends Error {
+  override readonly name = 'JobTimeoutError';
+
+  constructor(readonly limitMs: number) {
+    super(
+      `processing took longer than the limit of ${formatDuration(limitMs)} (JOB_TIMEOUT_MS) and was stopped`,
+    );
+  }
+}
+
+/** The worker process is stopping; jobs in progress are aborted rather than left to run unowned. */
+export class WorkerShutdownError extends Error {
+  override readonly name = 'WorkerShutdownError';
+
+  constructor() {
+    super('the worker was shut down while processing this task; please submit the file again');
+  }
+}
+
+/** The file decoded to no audio samples at all. */
+export class EmptyAudioError extends Error {
+  override readonly name = 'EmptyAudioError';
+
+  constructor() {
+    super('cannot decode audio: the audio stream holds no samples');
+  }
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${trim(ms / 1000)} s`;
+  if (ms < 3_600_000) return `${trim(ms / 60_000)} min`;
+  return `${trim(ms / 3_600_000)} h`;
+}
+
+function trim(value: number): string {
+  return String(Math.round(value * 10) / 10);
+}
+
+/**
+ * The one-line message a client gets for a failed job. The abort reason wins over whatever the
+ * aborted call threw; the server's own paths never reach the client.
+ */
+export function describeJobFailure(error: unknown, signal: AbortSignal, filePath: string): string {
+  const cause = signal.aborted && signal.reason instanceof Error ? signal.reason : error;
+  const raw = cause instanceof Error ? cause.message : String(cause);
+  const firstLine = raw.split(/\r?\n/).find((line) => line.trim() !== '') ?? 'unknown error';
+  return firstLine.replaceAll(filePath, 'input').trim().slice(0, 500);
+}

@@ -1,0 +1,179 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { type TranscribeJob, TranscriptionQueueRepository } from '../jobs/transcription-queue.repository';
+import { ResultStore } from '../results/result-store.repository';
+import type { FinishedBody } from '../results/result-types';
+import { UploadFiles } from '../upload/upload-files';
+import { describeJobFailure, JobTimeoutError, WorkerShutdownError } from './job-errors';
+import { ProgressReporter } from './progress-reporter';
+import { TranscriptionPipeline } from './transcription.pipeline';
+
+/** How long aborted jobs get to unwind (native work stops between whisper.cpp windows) at shutdown. */
+const ABORT_SETTLE_MS = 10_000;
+
+/** Failures that are about the input or the deadline, not a fault of the server: no stack trace needed. */
+function isExpectedFailure(error: unknown, signal: AbortSignal): boolean {
+  return signal.aborted || (error instanceof Error && EXPECTED_FAILURES.has(error.name));
+}
+const EXPECTED_FAILURES = new Set(['AudioDecodeError', 'EmptyAudioError']);
+
+/** Thrown to Bull so the job is recorded as failed; the client already has the message in its result. */
+class TranscriptionFailedError extends Error {
+  override readonly name = 'TranscriptionFailedError';
+}
+
+/**
+ * The worker: takes transcription jobs from Bull (WORKER_CONCURRENCY at a time), runs the pipeline
+ * under the job's deadline, stores the result, and deletes the upload however the job ends. On
+ * shutdown it stops taking jobs, lets running ones finish within SHUTDOWN_GRACE_MS, and hands the
+ * rest back to the queue (upload kept) for another worker.
+ */
+@Injectable()
+export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(TranscriptionProcessor.name);
+  private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  /** Jobs this process handed back: Bull reports them as failed attempts, which they are not. */
+  private readonly handedBack = new Set<string>();
+
+  constructor(
+    private readonly queue: TranscriptionQueueRepository,
+    private readonly pipeline: TranscriptionPipeline,
+    private readonly results: ResultStore,
+    private readonly files: UploadFiles,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // After every module's onModuleInit, so the models are loaded before the first job arrives.
+    this.queue.process(this.config.jobs.concurrency, (job) => this.handleTranscribe(job));
+    this.queue.onFailed((job) => void this.handleGivenUp(job));
+    this.logger.log(`worker started: ${this.config.jobs.concurrency} job(s) at a time`);
+  }
+
+  /**
+   * Runs while Redis is still open: stop taking jobs, give running ones the grace period, then abort
+   * them so that they go back to the queue rather than run on unowned.
+   */
+  async onModuleDestroy(): Promise<void> {
+    const graceMs = this.config.jobs.shutdownGraceMs;
+    // If Redis is unreachable the pause cannot complete; the grace period still bounds the stop.
+    await withinMs(
+      this.queue.stopTaking().catch((error: unknown) => {
+        this.logger.warn(`could not pause the queue locally: ${String(error)}`);
+      }),
+      graceMs,
+    );
+    if (this.running.size === 0) return;
+    this.logger.log(`stopping: ${this.running.size} running job(s) get ${graceMs} ms to finish`);
+    if (await withinMs(this.allDone(), graceMs)) return;
+    const left = [...this.running.values()];
+    this.logger.warn(`stopping: handing ${left.length} unfinished job(s) back to the queue`);
+    for (const job of left) job.controller.abort(new WorkerShutdownError());
+    await withinMs(this.allDone(), ABORT_SETTLE_MS);
+  }
+
+  handleTranscribe(job: TranscribeJob): Promise<void> {
+    const controller = new AbortController();
+    const done = this.run(job, controller).finally(() => this.running.delete(job.data.taskId));
+    this.running.set(job.data.taskId, { controller, done });
+    return done;
+  }
+
+  private async allDone(): Promise<void> {
+    await Promise.allSettled([...this.running.values()].map((job) => job.done));
+  }
+
+  private async run(job: TranscribeJob, controller: AbortController): Promise<void> {
+    const { taskId, owner, filePath, params } = job.data;
+    // A worker that died between storing the result and acknowledging the job leaves it to be run
+    // again: the stored (or already delivered) result stands, and the client sees it only once.
+    if (await this.results.find(taskId)) {
+      this.logger.warn(`task ${taskId} already has a result from an earlier run; not run again`);
+      await this.files.remove(filePath);
+      return;
+    }
+    this.logger.log(`task ${taskId} started`);
+    const limitMs = this.config.jobs.timeoutMs;
+    // The deadline aborts the native work itself (whisper.cpp's abort callback, ffmpeg, ONNX between windows).
+    const deadline = setTimeout(() => controller.abort(new JobTimeoutError(limitMs)), limitMs);
+    const progress = new ProgressReporter((value) => job.progress(value));
+    const started = Date.now();
+    let keepUpload = false;
+    try {
+      const results = await this.pipeline.run(filePath, params, {
+        signal: controller.signal,
+        report: progress.report,
+      });
+      await progress.flush();
+      await this.store(taskId, owner, { status: 'completed', results });
+      this.logger.log(`task ${taskId} completed in ${Date.now() - started} ms (${results.length} entries)`);
+    } catch (error) {
+      await progress.flush();
+      if (controller.signal.reason instanceof WorkerShutdownError && this.canHandBack(job)) {
+        // Back to the queue with its upload; another worker (or this one, restarted) runs it.
+        keepUpload = true;
+        this.handedBack.add(taskId);
+        this.logger.warn(`task ${taskId} handed back to the queue after ${Date.now() - started} ms`);
+        throw controller.signal.reason;
+      }
+      const message = describeJobFailure(error, controller.signal, filePath);
+      this.logger.warn(`task ${taskId} failed after ${Date.now() - started} ms: ${message}`);
+      if (!isExpectedFailure(error, controller.signal)) {
+        this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      }
+      await this.store(taskId, owner, { status: 'failed', error: message });
+      // Retries are only for hand-backs: the same input would fail the same way.
+      await job.discard();
+      throw new TranscriptionFailedError(message);
+    } finally {
+      clearTimeout(deadline);
+      if (!keepUpload) await this.files.remove(filePath);
+    }
+  }
+
+  /** Bull retries a failed attempt while attempts remain; past them a hand-back would lose the job. */
+  private canHandBack(job: TranscribeJob): boolean {
+    return job.attemptsMade + 1 < (job.opts.attempts ?? 1);
+  }
+
+  /** The first result stored for a task wins: a job run twice (lock lapsed) is seen once. */
+  private async store(taskId: string, owner: string, body: FinishedBody): Promise<void> {
+    if (!(await this.results.saveIfAbsent(taskId, owner, body))) {
+      this.logger.warn(`task ${taskId} already had a result stored by another run; kept that one`);
+    }
+  }
+
+  /**
+   * Bull fails a job without our handler when it stalled too often (a worker died or lost its lock).
+   * The client then still gets a `failed` result, and the upload is deleted. For jobs our handler
+   * failed itself this finds the result already stored and changes nothing.
+   */
+  private async handleGivenUp(job: TranscribeJob | null): Promise<void> {
+    if (!job?.data?.taskId) return;
+    const { taskId, owner, filePath } = job.data;
+    if (this.handedBack.delete(taskId)) return;
+    try {
+      const written = await this.results.saveIfAbsent(taskId, owner, {
+        status: 'failed',
+        error: 'processing was interrupted (the worker stopped or stalled) and the task was given up',
+      });
+      if (written) this.logger.warn(`task ${taskId} was given up by the queue after stalling`);
+    } catch (error) {
+      this.logger.warn(`could not record the failure of task ${taskId}: ${String(error)}`);
+    }
+    await this.files.remove(filePath);
+  }
+}
+
+/** Resolves true when `work` settles within `ms`, false when the time runs out first. */
+async function withinMs(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import type {
+  DiarizationEngine,
+  SpeakerTurn,
+  SpeakerUtterance,
+} from '../../../src/diarization/diarization-engine';
+import type { SpeechEngine, SpeechRequest, Transcript } from '../../../src/speech/speech-engine';
+
+interface FixtureTurn {
+  speaker: number;
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** The reference turns of a shared fixture (NAME.json). */
+export function fixtureTurns(jsonPath: string): FixtureTurn[] {
+  return (JSON.parse(readFileSync(jsonPath, 'utf8')) as { turns: FixtureTurn[] }).turns;
+}
+
+/**
+ * Stands in for Whisper where no real weights exist: one segment per reference turn, its words
+ * spread evenly over the turn (the shared dummy model transcribes nothing).
+ */
+export class ScriptedSpeechEngine implements SpeechEngine {
+  readonly requests: SpeechRequest[] = [];
+
+  constructor(private readonly turns: FixtureTurn[]) {}
+
+  async transcribe(_samples: Float32Array, request: SpeechRequest): Promise<Transcript> {
+    this.requests.push(request);
+    request.onProgress?.(50);
+    request.onProgress?.(100);
+    return {
+      language: 'en',
+      segments: this.turns.map((turn) => {
+        const tokens = turn.text.split(/\s+/);
+        const step = (turn.end - turn.start) / tokens.length;
+        return {
+          start: turn.start,
+          end: turn.end,
+          text: ` ${turn.text}`,
+          words: tokens.map((token, i) => ({
+            word: ` ${token}`,
+            start: turn.start + i * step,
+            end: turn.start + (i + 1) * step,
+            probability: 0.9,
+          })),
+        };
+      }),
+    };
+  }
+}
+
+/** A speech engine that works until it is aborted, like a long native transcription. */
+export class EndlessSpeechEngine implements SpeechEngine {
+  abortedWith: unknown = null;
+  onStart: () => void = () => undefined;
+
+  transcribe(_samples: Float32Array, request: SpeechRequest): Promise<Transcript> {
+    return new Promise((_resolve, reject) => {
+      this.onStart();
+      request.onProgress?.(10);
+      request.signal?.addEventListener('abort', () => {
+        this.abortedWith = request.signal?.reason;
+        reject(Object.assign(new Error('the operation was aborted'), { name: 'AbortError' }));
+      });
+    });
+  }
+}
+
+/** Where no segmentation model is installed. */
+export class UnavailableDiarizationEngine implements DiarizationEngine {
+  readonly available = false;
+
+  diarize(): Promise<SpeakerTurn[]> {
+    throw new Error('diarization is not available');
+  }
+
+  attribute(): SpeakerUtterance[] {
+    throw new Error('diarization is not available');
+  }
+}

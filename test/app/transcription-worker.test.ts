@@ -1,0 +1,232 @@
+import 'reflect-metadata';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { getQueueToken } from '@nestjs/bull';
+import { Global, type INestApplicationContext, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { Queue } from 'bull';
+import Redis from 'ioredis';
+import { AppConfig } from '../../src/config/app-config';
+import { validateEnv } from '../../src/config/env.validation';
+import { DiarizationEngine } from '../../src/diarization/diarization-engine';
+import { QueueName } from '../../src/jobs/job-catalogue';
+import { TranscriptionQueueRepository } from '../../src/jobs/transcription-queue.repository';
+import { ResultStore } from '../../src/results/result-store.repository';
+import { ResultsModule } from '../../src/results/results.module';
+import { ResultsService } from '../../src/results/results.service';
+import { SpeechEngine, type SpeechRequest, type Transcript } from '../../src/speech/speech-engine';
+import { newTaskId } from '../../src/transcription/task-id';
+import { TranscriptionModule } from '../../src/transcription/transcription.module';
+import { UploadJanitor } from '../../src/transcription/upload-janitor';
+import { fixtures, skipUnlessPresent } from '../support/shared-files';
+import {
+  fixtureTurns,
+  ScriptedSpeechEngine,
+  UnavailableDiarizationEngine,
+} from './support/substitute-engines';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const WAV = fixtures.audio('conv-en-2spk.wav');
+
+/** Scripted words, or, for chosen tasks, a transcription that holds until released or aborted. */
+class ControllableSpeechEngine extends SpeechEngine {
+  private readonly scripted = new ScriptedSpeechEngine(fixtureTurns(fixtures.audio('conv-en-2spk.json')));
+  readonly held = new Map<string, { release: () => void; aborted: boolean }>();
+  holdNext = false;
+
+  transcribe(samples: Float32Array, request: SpeechRequest): Promise<Transcript> {
+    if (!this.holdNext) return this.scripted.transcribe(samples, request);
+    this.holdNext = false;
+    return new Promise((resolve, reject) => {
+      const entry = { release: () => resolve(this.scripted.transcribe(samples, request)), aborted: false };
+      this.held.set(String(this.held.size), entry);
+      request.onProgress?.(40);
+      request.signal?.addEventListener('abort', () => {
+        entry.aborted = true;
+        reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+      });
+    });
+  }
+}
+
+describe(
+  'the Bull worker against real Redis (scripted speech engine)',
+  { skip: skipUnlessPresent(WAV) },
+  () => {
+    const prefix = `apptest-${randomBytes(5).toString('hex')}`;
+    const uploadDir = mkdtempSync(path.join(tmpdir(), 'app-worker-'));
+    const speech = new ControllableSpeechEngine();
+    const config = new AppConfig(
+      validateEnv({
+        APP_ROLE: 'all',
+        JWT_SECRET: 'x',
+        REDIS_URL,
+        REDIS_PREFIX: prefix,
+        UPLOAD_DIR: uploadDir,
+        WHISPER_MODEL_PATH: __filename,
+        JOB_TIMEOUT_MS: '3000',
+      }),
+    );
+    let app: INestApplicationContext;
+    let redis: Redis;
+
+    @Global()
+    @Module({ providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] })
+    class TestConfigModule {}
+
+    before(async () => {
+      const moduleRef = await Test.createTestingModule({
+        imports: [
+          TestConfigModule,
+          TranscriptionModule.register({ api: false, worker: true }),
+          ResultsModule,
+        ],
+      })
+        .overrideProvider(SpeechEngine)
+        .useValue(speech)
+        .overrideProvider(DiarizationEngine)
+        .useValue(new UnavailableDiarizationEngine())
+        .compile();
+      app = await moduleRef.init();
+      redis = new Redis(REDIS_URL);
+    });
+
+    after(async () => {
+      await app?.close();
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+      rmSync(uploadDir, { recursive: true, force: true });
+    });
+
+    function upload(): { taskId: string; filePath: string } {
+      const taskId = newTaskId();
+      const filePath = path.join(uploadDir, taskId);
+      copyFileSync(WAV, filePath);
+      return { taskId, filePath };
+    }
+
+    async function enqueue(owner: string): Promise<{ taskId: string; filePath: string }> {
+      const file = upload();
+      await app.get(TranscriptionQueueRepository).enqueue({
+        ...file,
+        owner,
+        params: {
+          speakerCount: 2,
+          language: null,
+          temperature: 0,
+          noSpeechThreshold: 0.6,
+          initialPrompt: '',
+        },
+      });
+      return file;
+    }
+
+    async function waitForResult(taskId: string): Promise<Record<string, unknown>> {
+      const store = app.get(ResultStore);
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const stored = await store.find(taskId);
+        if (stored?.json) return JSON.parse(stored.json) as Record<string, unknown>;
+        assert.ok(Date.now() < deadline, `no result for ${taskId}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    }
+
+    test('a job is decoded, transcribed, combined, stored for its owner, and its upload deleted', async () => {
+      const { taskId, filePath } = await enqueue('alice');
+      const result = await waitForResult(taskId);
+      assert.equal(result.status, 'completed');
+      const entries = result.results as { speaker: number; text: string }[];
+      assert.equal(entries.length, 7);
+      assert.equal(entries[0].text, 'Good morning. Thanks for joining the call about the quarterly budget.');
+      assert.equal((await app.get(ResultStore).find(taskId))?.owner, 'alice');
+      await waitUntil(() => !existsSync(filePath));
+      const answer = await app.get(ResultsService).answer(taskId, 'alice');
+      assert.equal(answer.json, JSON.stringify(result));
+      assert.ok(answer.onDelivered);
+      await answer.onDelivered();
+      assert.deepEqual(await app.get(ResultsService).answer(taskId, 'alice'), {
+        json: '{"status":"pending"}',
+      });
+    });
+
+    test('a running job reads as processing with its stage, to its owner only', async () => {
+      speech.holdNext = true;
+      const { taskId } = await enqueue('carol');
+      const results = app.get(ResultsService);
+      await waitUntil(
+        async () => JSON.parse((await results.answer(taskId, 'carol')).json).info === 'transcribing',
+      );
+      const body = JSON.parse((await results.answer(taskId, 'carol')).json) as Record<string, unknown>;
+      assert.deepEqual(Object.keys(body), ['status', 'info', 'progress']);
+      assert.equal(body.status, 'processing');
+      assert.ok((body.progress as number) >= 5 && (body.progress as number) < 75);
+      assert.deepEqual(await results.answer(taskId, 'dave'), { json: '{"status":"pending"}' });
+      speech.held.get(String(speech.held.size - 1))?.release();
+      assert.equal((await waitForResult(taskId)).status, 'completed');
+      assert.deepEqual(await results.answer(taskId, 'dave'), { json: '{"status":"pending"}' });
+    });
+
+    test('JOB_TIMEOUT_MS aborts the transcription itself and the job fails with a clear message', async () => {
+      speech.holdNext = true;
+      const started = Date.now();
+      const { taskId, filePath } = await enqueue('erin');
+      const result = await waitForResult(taskId);
+      assert.deepEqual(result, {
+        status: 'failed',
+        error: 'processing took longer than the limit of 3 s (JOB_TIMEOUT_MS) and was stopped',
+      });
+      assert.ok(Date.now() - started < 8000);
+      assert.equal(
+        speech.held.get(String(speech.held.size - 1))?.aborted,
+        true,
+        'the speech engine saw the abort',
+      );
+      await waitUntil(() => !existsSync(filePath));
+    });
+
+    test('a job Bull gives up on (stalled) still ends failed for its owner, with its upload deleted', async () => {
+      const queue = app.get<Queue>(getQueueToken(QueueName.Transcription));
+      const { taskId, filePath } = upload();
+      // Added straight to Bull with a name no worker processes, as a job of a vanished worker would be.
+      const job = await queue.add(
+        'orphan',
+        { taskId, owner: 'frank', filePath, params: {} },
+        { jobId: taskId },
+      );
+      queue.emit('failed', job, new Error('job stalled more than allowable limit'));
+      const result = await waitForResult(taskId);
+      assert.equal(result.status, 'failed');
+      assert.match(result.error as string, /interrupted/);
+      await waitUntil(() => !existsSync(filePath));
+      await job.remove();
+    });
+
+    test('the janitor sweeps old uploads whose job is gone and keeps the others', async () => {
+      const orphan = path.join(uploadDir, newTaskId());
+      const young = path.join(uploadDir, newTaskId());
+      writeFileSync(orphan, 'x');
+      writeFileSync(young, 'x');
+      const hourAgo = new Date(Date.now() - 3600_000);
+      utimesSync(orphan, hourAgo, hourAgo);
+      const removed = await app.get(UploadJanitor).sweep();
+      assert.equal(removed, 1);
+      assert.equal(existsSync(orphan), false);
+      assert.equal(existsSync(young), true);
+      rmSync(young);
+    });
+  },
+);
+
+async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    assert.ok(Date.now() < deadline, 'condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
