@@ -20,6 +20,9 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# onnxruntime-node's install script would fetch CUDA binaries from the network wherever it sees nvcc;
+# the CPU binaries ship inside the package. A GPU image asks for them with ONNXRUNTIME_NODE_INSTALL=cuda12.
+export ONNXRUNTIME_NODE_INSTALL="${ONNXRUNTIME_NODE_INSTALL:-skip}"
 npm ci --no-audit --no-fund
 npm run -s build:native
 npm run -s build
