@@ -6,7 +6,6 @@
 // WHISPER_CPP_DIR points the build at another whisper.cpp tree (default: the one pinned in
 // node_modules/nodejs-whisper/cpp/whisper.cpp). BUILD_JOBS sets the parallelism (default: all cores).
 'use strict';
-/* eslint-disable @typescript-eslint/no-require-imports -- a plain CommonJS script, run by node directly */
 const { spawnSync } = require('node:child_process');
 const { existsSync } = require('node:fs');
 const os = require('node:os');
