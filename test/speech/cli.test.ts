@@ -29,7 +29,8 @@ describe(
   'npm run cli -- transcribe',
   { skip: skipUnlessPresent(models.whisperTiny, models.sileroVad, fixtures.audio('conv-en-2spk.mkv')) },
   () => {
-    const base = ['--model', models.whisperTiny, '--threads', '2'];
+    // whisper-json: Whisper's own output before diarization (the default json is the contract's results).
+    const base = ['--model', models.whisperTiny, '--threads', '2', '--format', 'whisper-json'];
 
     test('decodes a video container and prints the transcription as JSON', async () => {
       const run = await transcribe([fixtures.audio('conv-en-2spk.mkv'), ...base, '--language', 'en']);

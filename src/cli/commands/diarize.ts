@@ -3,6 +3,8 @@ import { type Command, InvalidArgumentError as CommanderArgumentError } from 'co
 import { decodeToPcm } from '../../../libs/audio';
 import { Diarizer, type SpeakerTurn } from '../../../libs/diarization';
 import { formatRttm } from '../../../libs/formats/rttm';
+import { positiveInteger } from '../support/option-parsers';
+import { ProgressBar } from '../support/progress-bar';
 
 interface DiarizeCommandOptions {
   segmentationModel?: string;
@@ -62,13 +64,18 @@ export function registerDiarizeCommand(program: Command): void {
         threads: options.threads,
         stepRatio: options.step,
       });
+      // On a terminal only: pipes and logs get nothing but the result.
+      const bar = new ProgressBar(process.stderr);
       try {
+        bar.update('decoding', 0);
         const samples = await decodeToPcm(file, { sampleRate: diarizer.sampleRate });
         const result = await diarizer.diarize(samples, {
           numSpeakers: options.speakers,
           minSpeakers: options.minSpeakers,
           maxSpeakers: options.maxSpeakers,
+          onProgress: (percent) => bar.update('diarizing', percent),
         });
+        bar.clear();
         const fileId = path.basename(file, path.extname(file));
         const turns = options.exclusive ? result.exclusiveTurns : result.turns;
         if (options.format === 'rttm') {
@@ -83,6 +90,7 @@ export function registerDiarizeCommand(program: Command): void {
           process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
         }
       } finally {
+        bar.clear();
         await diarizer.close();
       }
     });
@@ -94,14 +102,6 @@ function rounded(turns: SpeakerTurn[]): SpeakerTurn[] {
 
 function round3(value: number): number {
   return Math.round(value * 1000) / 1000;
-}
-
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(parsed) || parsed < 1) {
-    throw new CommanderArgumentError('expected a whole number of at least 1');
-  }
-  return parsed;
 }
 
 function positiveNumber(value: string): number {

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
@@ -109,9 +110,15 @@ async function transcribeFile(file: string, options: TranscribeCommandOptions): 
   const raw = options.format === 'whisper-json';
   const diarizing = !raw && Boolean(options.segmentationModel);
   checkOptions(options, diarizing);
-  await access(file).catch(() => {
+  await access(file, constants.R_OK).catch(() => {
     throw new Error(`cannot read ${file}: no such file or no permission`);
   });
+  if (options.output) {
+    const folder = path.dirname(options.output);
+    await access(folder, constants.W_OK).catch(() => {
+      throw new Error(`cannot write to ${folder}: no such folder or no permission`);
+    });
+  }
 
   const progress = new StageProgress(
     stagePlan(diarizing),

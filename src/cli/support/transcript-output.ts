@@ -34,15 +34,8 @@ export function renderTranscriptOutput(format: TranscriptFormat, output: Transcr
   }
 }
 
+/** Without --word-timestamps exactly the contract's four keys, as GET /result gives them. */
 function toJson(entry: EntryWithWords, withWords: boolean): object {
-  const { speaker, start, end, text } = entry;
-  if (!withWords) return { speaker, start, end, text };
-  return {
-    speaker,
-    start,
-    end,
-    text,
-    // Whisper's leading spaces are a joining detail; JSON words stand alone, as in OpenAI's API.
-    words: entry.words.map((word) => ({ ...word, word: word.word.trim() })),
-  };
+  const { speaker, start, end, text, words } = entry;
+  return withWords ? { speaker, start, end, text, words } : { speaker, start, end, text };
 }

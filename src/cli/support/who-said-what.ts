@@ -1,15 +1,14 @@
 import { assignSpeakers, groupUtterances, type SpeakerTurn } from '../../../libs/diarization';
-import type { TranscriptEntry, TranscriptWord } from '../../../libs/formats';
 import type { Transcription } from '../../../libs/speech';
-import { toContractResults } from '../../transcription/combine-results';
+import type { SpeakerUtterance } from '../../diarization/diarization-engine';
+import type { Utterance, WordEntry } from '../../results/result-types';
+import { speakerZeroUtterances, toContractResults } from '../../transcription/combine-results';
 
-/** A result entry with its words; each word's speaker is the entry's. */
-export interface EntryWithWords extends TranscriptEntry {
-  words: Array<Required<TranscriptWord>>;
-}
+/** A result entry as GET /result gives it with word_timestamps=true. */
+export type EntryWithWords = Utterance & { words: WordEntry[] };
 
 export interface WhoSaidWhat {
-  /** The contract's results (as GET /result gives them) plus each entry's words. */
+  /** The contract's results, each with its words (trimmed, speaker renumbered like the entry). */
   entries: EntryWithWords[];
   /** Diarizer speaker -> speaker number in `entries` (0, 1, ... by first appearance). */
   speakerNumbers: Map<number, number>;
@@ -19,37 +18,34 @@ const byTime = (a: { start: number; end: number }, b: { start: number; end: numb
   a.start - b.start || a.end - b.end;
 
 /**
- * Words with speakers, the way the server's worker does it: each word goes to the speaker whose
- * exclusive turn overlaps it most (no turns: everyone is speaker 0), consecutive words of one speaker
- * form one entry, and the server's own `toContractResults` trims, orders and renumbers them.
+ * Words with speakers exactly as the server's worker combines them (the same library calls and the
+ * same `toContractResults`): with diarization, each word goes to the speaker whose exclusive turn
+ * overlaps it most and consecutive words of one speaker form an entry; without, Whisper's segments
+ * all go to speaker 0.
  */
 export function combineWithSpeakers(
   transcription: Transcription,
   exclusiveTurns: readonly SpeakerTurn[] | null,
 ): WhoSaidWhat {
-  const words = transcription.segments.flatMap((segment) => segment.words);
-  // Sorted and emptied beforehand as toContractResults does, so its stable sort keeps this order and
-  // entry i is utterance i: that is how each entry gets its words back.
-  const utterances = groupUtterances(assignSpeakers(words, exclusiveTurns ?? []))
-    .filter((utterance) => utterance.text.trim() !== '')
-    .sort(byTime);
-  const results = toContractResults(utterances);
-  if (results.length !== utterances.length) {
-    throw new Error(`combining lost entries (${utterances.length} in, ${results.length} out)`);
+  const utterances: SpeakerUtterance[] = exclusiveTurns
+    ? groupUtterances(
+        assignSpeakers(
+          transcription.segments.flatMap((segment) => segment.words),
+          exclusiveTurns,
+        ),
+      )
+    : speakerZeroUtterances(transcription);
+  // Emptied and sorted as toContractResults does, so that its stable sort keeps this order and
+  // entry i comes from utterance i: that is how the diarizer's speaker numbers map to the entries'.
+  const kept = utterances.filter((utterance) => utterance.text.trim() !== '').sort(byTime);
+  const results = toContractResults(kept, { words: true });
+  if (results.length !== kept.length) {
+    throw new Error(`combining lost entries (${kept.length} in, ${results.length} out)`);
   }
   const speakerNumbers = new Map<number, number>();
-  const entries = results.map((result, index) => {
-    speakerNumbers.set(utterances[index].speaker, result.speaker);
-    return {
-      ...result,
-      words: utterances[index].words.map((word) => ({
-        word: word.word,
-        start: roundTo(word.start, 3),
-        end: roundTo(Math.max(word.start, word.end), 3),
-        probability: roundTo(word.probability ?? 0, 4),
-        speaker: result.speaker,
-      })),
-    };
+  const entries = results.map((entry, index) => {
+    speakerNumbers.set(kept[index].speaker, entry.speaker);
+    return { ...entry, words: entry.words ?? [] };
   });
   return { entries, speakerNumbers };
 }
@@ -68,13 +64,12 @@ export function numberTurnsLikeEntries(
     if (!numbers.has(turn.speaker)) numbers.set(turn.speaker, next++);
     return {
       speaker: numbers.get(turn.speaker) as number,
-      start: roundTo(turn.start, 3),
-      end: roundTo(turn.end, 3),
+      start: roundMs(turn.start),
+      end: roundMs(turn.end),
     };
   });
 }
 
-function roundTo(value: number, digits: number): number {
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
+function roundMs(seconds: number): number {
+  return Math.round(seconds * 1000) / 1000;
 }
