@@ -7,16 +7,29 @@ export interface SpeakerTurn {
   end: number;
 }
 
+/** A word given to a speaker. */
+export interface SpeakerWord {
+  word: string;
+  start: number;
+  end: number;
+  probability?: number;
+  speaker: number;
+}
+
 /** Consecutive words of one speaker. */
 export interface SpeakerUtterance {
   speaker: number;
   start: number;
   end: number;
   text: string;
+  words?: SpeakerWord[];
 }
 
 export interface DiarizationRequest {
-  speakerCount: number;
+  /** Exact count; null: automatic within minSpeakers..maxSpeakers (when given). */
+  speakerCount: number | null;
+  minSpeakers?: number;
+  maxSpeakers?: number;
   signal?: AbortSignal;
   /** Percent done, 0 to 100. */
   onProgress?: (percent: number) => void;

@@ -61,7 +61,9 @@ export class PyannoteDiarizationEngine extends DiarizationEngine implements OnMo
   async diarize(samples: Float32Array, request: DiarizationRequest): Promise<SpeakerTurn[]> {
     if (!this.diarizer) throw new Error('diarization is not available');
     const result = await this.diarizer.diarize(samples, {
-      numSpeakers: request.speakerCount,
+      numSpeakers: request.speakerCount ?? undefined,
+      minSpeakers: request.minSpeakers,
+      maxSpeakers: request.maxSpeakers,
       signal: request.signal,
       onProgress: request.onProgress,
     });
@@ -71,6 +73,12 @@ export class PyannoteDiarizationEngine extends DiarizationEngine implements OnMo
   attribute(words: TranscribedWord[], turns: SpeakerTurn[]): SpeakerUtterance[] {
     if (!this.library) throw new Error('diarization is not available');
     const utterances = this.library.groupUtterances(this.library.assignSpeakers(words, turns));
-    return utterances.map(({ speaker, start, end, text }) => ({ speaker, start, end, text }));
+    return utterances.map(({ speaker, start, end, text, words: spoken }) => ({
+      speaker,
+      start,
+      end,
+      text,
+      words: spoken,
+    }));
   }
 }

@@ -9,12 +9,20 @@ export enum JobName {
 
 /** The contract's form fields after validation, in the library's terms. */
 export interface TranscriptionParams {
-  speakerCount: number;
+  /** Exact number of speakers; null: automatic, within minSpeakers..maxSpeakers when given. */
+  speakerCount: number | null;
+  minSpeakers?: number;
+  maxSpeakers?: number;
   language: string | null;
   temperature: number;
   noSpeechThreshold: number;
   initialPrompt: string;
+  /** Adds `words` to each result entry (an addition; off keeps the contract's shape). */
+  wordTimestamps?: boolean;
 }
+
+/** `transcribe`: the contract's who-said-what; `diarize`: speaker turns only (POST /diarize). */
+export type JobMode = 'transcribe' | 'diarize';
 
 /** Carries a path to the uploaded file (on storage that API and workers share), never the audio itself. */
 export interface TranscribeJobData {
@@ -22,6 +30,10 @@ export interface TranscribeJobData {
   owner: string;
   filePath: string;
   params: TranscriptionParams;
+  /** Absent: `transcribe` (jobs queued before this field existed). */
+  mode?: JobMode;
+  /** Where to POST the signed outcome when the job ends (already checked against the allow-list). */
+  callbackUrl?: string;
 }
 
 export interface JobPayloads {

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
 import type { Job, JobOptions, Queue } from 'bull';
+import { runInTask } from '../common/task-context';
 import { AppConfig } from '../config/app-config';
 import { JobName, QueueName, type TranscribeJobData } from './job-catalogue';
 
@@ -53,7 +54,10 @@ export class TranscriptionQueueRepository {
 
   /** Registers the worker's handler; only worker processes call this. */
   process(concurrency: number, handler: (job: TranscribeJob) => Promise<void>): void {
-    void this.queue.process(JobName.Transcribe, concurrency, handler);
+    // Every log line written while the job runs carries its task id (see task-context).
+    void this.queue.process(JobName.Transcribe, concurrency, (job: TranscribeJob) =>
+      runInTask(job.data.taskId, () => handler(job)),
+    );
   }
 
   /**
@@ -64,9 +68,35 @@ export class TranscriptionQueueRepository {
     await this.queue.pause(true, true);
   }
 
+  /**
+   * This process's worker events (Bull emits them locally): what metrics, webhooks and logs follow.
+   * `progress` passes the progress value, `failed` the error, `completed` the handler's result.
+   */
+  onWorkerEvent(
+    event: 'active' | 'progress' | 'completed' | 'failed',
+    listener: (job: TranscribeJob, detail: unknown) => void,
+  ): void {
+    this.queue.on(event, listener);
+  }
+
   /** Failures the handler did not see itself: a job that stalled too often, a crashed worker's job. */
   onFailed(listener: (job: TranscribeJob | null, error: Error) => void): void {
     this.queue.on('failed', listener);
+  }
+
+  /**
+   * Removes a job that no worker holds; false when it is running (locked by a worker) or gone. Bull
+   * refuses to remove a locked job, so a job taken meanwhile is left to its worker's cancel check.
+   */
+  async removeIfNotRunning(taskId: string): Promise<boolean> {
+    const job = await this.queue.getJob(taskId);
+    if (!job) return false;
+    try {
+      await job.remove();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   async jobExists(taskId: string): Promise<boolean> {
@@ -75,6 +105,18 @@ export class TranscriptionQueueRepository {
 
   async ping(): Promise<void> {
     await this.queue.client.ping();
+  }
+
+  /** Jobs in each of Bull's states, for the queue gauges of /metrics. */
+  async stateCounts(): Promise<Record<'waiting' | 'active' | 'delayed' | 'failed' | 'paused', number>> {
+    const counts = await this.queue.getJobCounts();
+    return {
+      waiting: counts.waiting,
+      active: counts.active,
+      delayed: counts.delayed,
+      failed: counts.failed,
+      paused: (counts as { paused?: number }).paused ?? 0,
+    };
   }
 
   async counts(): Promise<{ waiting: number; active: number }> {

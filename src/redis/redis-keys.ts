@@ -5,4 +5,9 @@ export class RedisKeys {
   result(taskId: string): string {
     return `${this.prefix}:result:${taskId}`;
   }
+
+  /** Set by DELETE /result/{task_id}; the worker running the task polls it. */
+  cancel(taskId: string): string {
+    return `${this.prefix}:cancel:${taskId}`;
+  }
 }

@@ -1,9 +1,23 @@
-import { Controller, Get, Param, Res, UseGuards } from '@nestjs/common';
 import {
+  BadRequestException,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
+  ApiProduces,
+  ApiQuery,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -12,7 +26,19 @@ import { ApiAuthGuard } from '../auth/api-auth.guard';
 import { Owner } from '../auth/current-user.decorator';
 import { ErrorBodyDto } from '../common/error-body.dto';
 import { RESULT_RESPONSE_SCHEMA } from './dto/result-response.schema';
-import { ResultsService } from './results.service';
+import { CANCELLED_RESPONSE_SCHEMA } from './dto/cancelled-response.schema';
+import { type CancelledBody, type ResultFormat, ResultsService } from './results.service';
+
+const RESULT_FORMATS: readonly ResultFormat[] = ['json', 'srt', 'vtt', 'txt', 'rttm'];
+
+function parseFormat(value: unknown): ResultFormat {
+  if (value === undefined || value === '') return 'json';
+  const format = typeof value === 'string' ? value.trim().toLowerCase() : '';
+  if (!(RESULT_FORMATS as readonly string[]).includes(format)) {
+    throw new BadRequestException(`format must be one of ${RESULT_FORMATS.join(', ')}`);
+  }
+  return format as ResultFormat;
+}
 
 @ApiTags('transcription')
 @ApiBearerAuth()
@@ -27,17 +53,32 @@ export class ResultsController {
     description:
       'A completed or failed result is deleted once this response has been completely written; asking ' +
       "again then answers pending, as do unknown ids and other users' tasks. An unread result expires " +
-      'after RESULT_TTL_MS (3 hours by default).',
+      'after RESULT_TTL_MS (3 hours by default). `format` chooses how a completed result is delivered ' +
+      '(delivered once, whatever the format): json (the contract shape, default), srt and vtt ' +
+      '(subtitles with the speaker, cut at speaker changes and at 7 s / 2 lines of 42 characters), ' +
+      'txt (one paragraph per speaker turn), rttm (10-field SPEAKER lines). The pending, processing ' +
+      'and failed answers are always JSON, whatever the format. A POST /diarize result is available ' +
+      'as json or rttm only.',
   })
-  @ApiParam({ name: 'task_id', description: 'The id POST /transcribe returned' })
-  @ApiOkResponse({ schema: RESULT_RESPONSE_SCHEMA, description: 'One of four shapes, by status' })
+  @ApiParam({ name: 'task_id', description: 'The id POST /transcribe or POST /diarize returned' })
+  @ApiQuery({ name: 'format', required: false, enum: RESULT_FORMATS, description: 'Default json' })
+  @ApiProduces('application/json', 'application/x-subrip', 'text/vtt', 'text/plain')
+  @ApiOkResponse({
+    schema: RESULT_RESPONSE_SCHEMA,
+    description:
+      'One of four shapes, by status (a completed result in the asked text format when format is not json). ' +
+      'Completed entries of a POST /diarize task are {speaker, start, end}; with word_timestamps=true ' +
+      'each entry also carries words: [{word, start, end, probability, speaker}].',
+  })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Unknown format' })
   @ApiUnauthorizedResponse({ type: ErrorBodyDto, description: 'Missing or invalid token' })
   async result(
     @Param('task_id') taskId: string,
+    @Query('format') formatQuery: unknown,
     @Owner() owner: string,
     @Res() response: Response,
   ): Promise<void> {
-    const answer = await this.results.answer(taskId, owner);
+    const answer = await this.results.answer(taskId, owner, parseFormat(formatQuery));
     const { onDelivered } = answer;
     if (onDelivered) {
       // 'finish' means the whole body went to the OS, but Node emits it even after the peer reset
@@ -48,6 +89,26 @@ export class ResultsController {
       });
     }
     response.status(200).setHeader('Cache-Control', 'no-store');
-    response.type('application/json').send(answer.json);
+    response.setHeader('Content-Type', answer.contentType ?? 'application/json; charset=utf-8');
+    response.send(answer.json);
+  }
+
+  @Delete('result/:task_id')
+  @HttpCode(200)
+  @UseGuards(ApiAuthGuard)
+  @ApiOperation({
+    summary: 'Cancel a task (owner only)',
+    description:
+      'A waiting task leaves the queue; a running one is stopped by its worker (native work included) ' +
+      'within about a second; an undelivered result is deleted. The upload is deleted, and GET ' +
+      "/result/{task_id} then answers pending. Unknown ids, delivered results and other users' tasks " +
+      'all answer the same 404.',
+  })
+  @ApiParam({ name: 'task_id', description: 'The id POST /transcribe or POST /diarize returned' })
+  @ApiOkResponse({ schema: CANCELLED_RESPONSE_SCHEMA, description: 'Cancelled' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such task of this user' })
+  @ApiUnauthorizedResponse({ type: ErrorBodyDto, description: 'Missing or invalid token' })
+  cancel(@Param('task_id') taskId: string, @Owner() owner: string): Promise<CancelledBody> {
+    return this.results.cancel(taskId, owner);
   }
 }

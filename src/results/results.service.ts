@@ -1,18 +1,34 @@
-import { Injectable, Logger } from '@nestjs/common';
+import path from 'node:path';
+import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { renderTranscript, TEXT_FORMAT_CONTENT_TYPES, type TextFormat } from '../../libs/formats';
 import { isJobProgress, type JobProgress } from '../jobs/job-catalogue';
 import { TranscriptionQueueRepository } from '../jobs/transcription-queue.repository';
 import { isTaskId } from '../transcription/task-id';
+import { UploadFiles } from '../upload/upload-files';
+import { CancelFlags } from './cancel-flags.repository';
 import { ResultStore } from './result-store.repository';
-import type { ResultBody } from './result-types';
+import type { ResultBody, SpeakerTurnEntry, Utterance } from './result-types';
+
+/** What GET /result may deliver: the contract's JSON (default) or a text rendering of it. */
+export type ResultFormat = 'json' | TextFormat;
 
 /** What GET /result answers, and what to do once that answer has been completely written. */
 export interface ResultAnswer {
+  /** The response body: JSON, or the text format asked for when the task completed. */
   json: string;
+  /** Absent for JSON (every answer but a completed result in a text format). */
+  contentType?: string;
   /** Present for a finished result: deletes it; call only after the whole response was written. */
   onDelivered?: () => Promise<void>;
 }
 
 const PENDING = JSON.stringify({ status: 'pending' } satisfies ResultBody);
+
+/** DELETE /result/{task_id}'s answer. */
+export interface CancelledBody {
+  task_id: string;
+  status: 'cancelled';
+}
 
 @Injectable()
 export class ResultsService {
@@ -21,25 +37,61 @@ export class ResultsService {
   constructor(
     private readonly store: ResultStore,
     private readonly queue: TranscriptionQueueRepository,
+    private readonly cancelFlags: CancelFlags,
+    private readonly files: UploadFiles,
   ) {}
 
   /**
    * Unknown ids, other owners' tasks, waiting tasks and already delivered results all answer
    * `pending`, so that an id tells a stranger nothing.
    */
-  async answer(taskId: string, owner: string): Promise<ResultAnswer> {
-    if (!isTaskId(taskId)) return { json: PENDING };
+  async answer(taskId: string, owner: string, format: ResultFormat = 'json'): Promise<ResultAnswer> {
+    if (!isTaskId(taskId)) return pending();
     const [stored, queued] = await Promise.all([this.store.find(taskId), this.queue.lookup(taskId)]);
     if (stored) {
-      if (stored.owner !== owner || stored.json === null) return { json: PENDING };
-      return { json: stored.json, onDelivered: () => this.forget(taskId) };
+      if (stored.owner !== owner || stored.json === null) return pending();
+      const onDelivered = (): Promise<void> => this.forget(taskId);
+      if (format === 'json') return { json: stored.json, onDelivered };
+      const body = JSON.parse(stored.json) as ResultBody;
+      // A failure is answered in its JSON shape whatever the format, and delivered once as well.
+      if (body.status !== 'completed') return { json: stored.json, onDelivered };
+      return {
+        json: render(body.results, format, taskId),
+        contentType: TEXT_FORMAT_CONTENT_TYPES[format],
+        onDelivered,
+      };
     }
-    if (queued.kind !== 'active' || queued.owner !== owner) return { json: PENDING };
+    if (queued.kind !== 'active' || queued.owner !== owner) return pending();
+    // Cancelled but not yet stopped by its worker: already gone as far as the client is concerned.
+    if (await this.cancelFlags.isRaised(taskId)) return pending();
     const progress: JobProgress = isJobProgress(queued.progress)
       ? queued.progress
       : { stage: 'initializing', percent: 0 };
     const body: ResultBody = { status: 'processing', info: progress.stage, progress: progress.percent };
     return { json: JSON.stringify(body) };
+  }
+
+  /**
+   * Cancels the owner's task: a waiting job leaves the queue, a running one is aborted by its worker
+   * (which polls the cancel flag), an undelivered result is deleted; the upload is deleted. Unknown
+   * ids and other owners' tasks get the same 404, so that an id tells a stranger nothing.
+   */
+  async cancel(taskId: string, owner: string): Promise<CancelledBody> {
+    const notFound = new NotFoundException(`no task ${taskId.slice(0, 64)} to cancel`);
+    if (!isTaskId(taskId)) throw notFound;
+    const [stored, queued] = await Promise.all([this.store.find(taskId), this.queue.lookup(taskId)]);
+    if (stored) {
+      if (stored.owner !== owner || stored.json === null) throw notFound;
+      await this.store.markDelivered(taskId);
+    } else {
+      if ((queued.kind !== 'waiting' && queued.kind !== 'active') || queued.owner !== owner) throw notFound;
+      // The flag first: a worker taking the job between these steps still sees it at its start.
+      await this.cancelFlags.raise(taskId);
+      await this.queue.removeIfNotRunning(taskId);
+    }
+    await this.files.remove(path.join(this.files.dir, taskId));
+    this.logger.log(`task ${taskId} cancelled by its owner`);
+    return { task_id: taskId, status: 'cancelled' };
   }
 
   private async forget(taskId: string): Promise<void> {
@@ -50,4 +102,20 @@ export class ResultsService {
       this.logger.warn(`could not delete delivered result ${taskId}: ${String(error)}`);
     }
   }
+}
+
+function pending(): ResultAnswer {
+  return { json: PENDING };
+}
+
+/** Speaker-turn results (POST /diarize) carry no text: only RTTM renders them. */
+function render(results: Utterance[] | SpeakerTurnEntry[], format: TextFormat, taskId: string): string {
+  const entries = results.map((entry) => ({ text: '', ...entry }));
+  const turnsOnly = results.length > 0 && !('text' in results[0]);
+  if (turnsOnly && format !== 'rttm') {
+    throw new BadRequestException(
+      `a speaker-turns result (POST /diarize) is available as json or rttm, not ${format}`,
+    );
+  }
+  return renderTranscript(entries, format, { fileId: taskId });
 }

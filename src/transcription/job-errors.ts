@@ -27,6 +27,24 @@ export class EmptyAudioError extends Error {
   }
 }
 
+/** POST /diarize on a worker without a segmentation model. */
+export class DiarizationUnavailableError extends Error {
+  override readonly name = 'DiarizationUnavailableError';
+
+  constructor() {
+    super('speaker diarization is not available on this server (no segmentation model installed)');
+  }
+}
+
+/** The owner cancelled the task (DELETE /result/{task_id}); nothing is stored for it. */
+export class JobCancelledError extends Error {
+  override readonly name = 'JobCancelledError';
+
+  constructor() {
+    super('the task was cancelled');
+  }
+}
+
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${ms} ms`;
   if (ms < 60_000) return `${trim(ms / 1000)} s`;

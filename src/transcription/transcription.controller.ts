@@ -18,7 +18,8 @@ import { ACCEPTED_FORMAT_NAMES } from '../upload/accepted-formats';
 import { type AcceptedUpload, AudioUploadInterceptor } from '../upload/audio-upload.interceptor';
 import { UploadedAudio } from '../upload/uploaded-audio.decorator';
 import { TaskCreatedDto } from './dto/task-created.dto';
-import { TranscribeRequestDto } from './dto/transcribe-request.dto';
+import { TranscribeFormDto } from './dto/transcribe-form.dto';
+import { FormFieldGiven, resolveSpeakerParams } from './speaker-request';
 import { TranscriptionService } from './transcription.service';
 
 @ApiTags('transcription')
@@ -35,10 +36,14 @@ export class TranscriptionController {
     summary: 'Queue a file for transcription and diarization',
     description:
       `The format is recognised from the content: ${ACCEPTED_FORMAT_NAMES.join(', ')}. ` +
-      'Poll GET /result/{task_id} for the outcome.',
+      'Poll GET /result/{task_id} for the outcome. Speaker fields: an explicit speaker_count is the ' +
+      'exact count (min_speakers/max_speakers, if also sent, must allow it, else 400); min_speakers/' +
+      'max_speakers alone make the count automatic within them; with none of them the contract default ' +
+      '(speaker_count 2) applies; min_speakers > max_speakers is a 400. word_timestamps=true adds ' +
+      '`words` to each result entry.',
   })
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ type: TranscribeRequestDto, required: true })
+  @ApiBody({ type: TranscribeFormDto, required: true })
   @ApiOkResponse({ type: TaskCreatedDto, description: 'Queued' })
   @ApiBadRequestResponse({
     type: ErrorBodyDto,
@@ -50,8 +55,14 @@ export class TranscriptionController {
   submit(
     @Owner() owner: string,
     @UploadedAudio() upload: AcceptedUpload,
-    @Body() form: TranscribeRequestDto,
+    @Body() form: TranscribeFormDto,
+    @FormFieldGiven('speaker_count') speakerCountGiven: boolean,
   ): Promise<TaskCreatedDto> {
-    return this.transcription.submit(owner, upload, form);
+    const speakers = resolveSpeakerParams(
+      { speakerCount: form.speaker_count, minSpeakers: form.min_speakers, maxSpeakers: form.max_speakers },
+      speakerCountGiven,
+      form.speaker_count,
+    );
+    return this.transcription.submit(owner, upload, form, speakers);
   }
 }

@@ -5,6 +5,7 @@ import { JobsModule } from '../jobs/jobs.module';
 import { ResultStoreModule } from '../results/result-store.module';
 import { SpeechModule } from '../speech/speech.module';
 import { UploadModule } from '../upload/upload.module';
+import { DiarizeController } from './diarize.controller';
 import { TranscriptionController } from './transcription.controller';
 import { TranscriptionPipeline } from './transcription.pipeline';
 import { TranscriptionProcessor } from './transcription.processor';
@@ -27,7 +28,7 @@ export class TranscriptionModule {
         ...(roles.api ? [AuthModule] : []),
         ...(roles.worker ? [SpeechModule, DiarizationModule] : []),
       ],
-      controllers: roles.api ? [TranscriptionController] : [],
+      controllers: roles.api ? [TranscriptionController, DiarizeController] : [],
       providers: [
         ...(roles.api ? [TranscriptionService] : []),
         ...(roles.worker ? [TranscriptionPipeline, TranscriptionProcessor, UploadJanitor] : []),

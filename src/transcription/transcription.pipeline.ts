@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { decodeToPcm } from '../../libs/audio';
 import { DiarizationEngine, type SpeakerUtterance } from '../diarization/diarization-engine';
-import type { Stage, TranscriptionParams } from '../jobs/job-catalogue';
-import type { Utterance } from '../results/result-types';
+import type { JobMode, Stage, TranscriptionParams } from '../jobs/job-catalogue';
+import type { SpeakerTurnEntry, Utterance } from '../results/result-types';
 import { SpeechEngine } from '../speech/speech-engine';
-import { speakerZeroUtterances, toContractResults } from './combine-results';
-import { EmptyAudioError } from './job-errors';
+import { speakerZeroUtterances, toContractResults, toTurnResults } from './combine-results';
+import { DiarizationUnavailableError, EmptyAudioError } from './job-errors';
 
 export interface PipelineHooks {
   signal: AbortSignal;
@@ -37,11 +37,41 @@ export class TranscriptionPipeline {
     private readonly diarization: DiarizationEngine,
   ) {}
 
+  /** The job's results: who said what (`transcribe`), or speaker turns only (`diarize`). */
+  async runMode(
+    mode: JobMode,
+    filePath: string,
+    params: TranscriptionParams,
+    hooks: PipelineHooks,
+  ): Promise<Utterance[] | SpeakerTurnEntry[]> {
+    return mode === 'diarize' ? this.turns(filePath, params, hooks) : this.run(filePath, params, hooks);
+  }
+
+  /** POST /diarize: decode and diarize, no transcription; stages initializing -> diarizing. */
+  async turns(
+    filePath: string,
+    params: TranscriptionParams,
+    hooks: PipelineHooks,
+  ): Promise<SpeakerTurnEntry[]> {
+    const { signal, report } = hooks;
+    if (!this.diarization.available) throw new DiarizationUnavailableError();
+    const samples = await this.decode(filePath, hooks);
+    signal.throwIfAborted();
+    report('diarizing', 0);
+    const turns = await this.diarization.diarize(samples, {
+      speakerCount: params.speakerCount,
+      minSpeakers: params.minSpeakers,
+      maxSpeakers: params.maxSpeakers,
+      signal,
+      onProgress: (percent) => report('diarizing', Math.floor(Math.min(100, Math.max(0, percent)) * 0.99)),
+    });
+    signal.throwIfAborted();
+    return toTurnResults(turns);
+  }
+
   async run(filePath: string, params: TranscriptionParams, hooks: PipelineHooks): Promise<Utterance[]> {
     const { signal, report } = hooks;
-    report('initializing', within('initializing', 0));
-    const samples = await decodeToPcm(filePath, { signal });
-    if (samples.length === 0) throw new EmptyAudioError();
+    const samples = await this.decode(filePath, hooks);
 
     signal.throwIfAborted();
     report('transcribing', within('transcribing', 0));
@@ -60,6 +90,8 @@ export class TranscriptionPipeline {
       report('diarizing', within('diarizing', 0));
       const turns = await this.diarization.diarize(samples, {
         speakerCount: params.speakerCount,
+        minSpeakers: params.minSpeakers,
+        maxSpeakers: params.maxSpeakers,
         signal,
         onProgress: (percent) => report('diarizing', within('diarizing', percent)),
       });
@@ -73,6 +105,13 @@ export class TranscriptionPipeline {
       report('combining', within('combining', 0));
       utterances = speakerZeroUtterances(transcript);
     }
-    return toContractResults(utterances);
+    return toContractResults(utterances, { words: params.wordTimestamps === true });
+  }
+
+  private async decode(filePath: string, { signal, report }: PipelineHooks): Promise<Float32Array> {
+    report('initializing', within('initializing', 0));
+    const samples = await decodeToPcm(filePath, { signal });
+    if (samples.length === 0) throw new EmptyAudioError();
+    return samples;
   }
 }

@@ -1,15 +1,18 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { type TranscribeJob, TranscriptionQueueRepository } from '../jobs/transcription-queue.repository';
+import { CancelFlags } from '../results/cancel-flags.repository';
 import { ResultStore } from '../results/result-store.repository';
 import type { FinishedBody } from '../results/result-types';
 import { UploadFiles } from '../upload/upload-files';
-import { describeJobFailure, JobTimeoutError, WorkerShutdownError } from './job-errors';
+import { describeJobFailure, JobCancelledError, JobTimeoutError, WorkerShutdownError } from './job-errors';
 import { ProgressReporter } from './progress-reporter';
 import { TranscriptionPipeline } from './transcription.pipeline';
 
 /** How long aborted jobs get to unwind (native work stops between whisper.cpp windows) at shutdown. */
 const ABORT_SETTLE_MS = 10_000;
+/** How often running jobs are checked for a cancellation request (DELETE /result/{task_id}). */
+const CANCEL_POLL_MS = 500;
 
 /** Failures that are about the input or the deadline, not a fault of the server: no stack trace needed. */
 function isExpectedFailure(error: unknown, signal: AbortSignal): boolean {
@@ -41,12 +44,16 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
     private readonly results: ResultStore,
     private readonly files: UploadFiles,
     private readonly config: AppConfig,
+    private readonly cancelFlags: CancelFlags,
   ) {}
+
+  private cancelPoll: NodeJS.Timeout | null = null;
 
   onApplicationBootstrap(): void {
     // After every module's onModuleInit, so the models are loaded before the first job arrives.
     this.queue.process(this.config.jobs.concurrency, (job) => this.handleTranscribe(job));
     this.queue.onFailed((job) => void this.handleGivenUp(job));
+    this.cancelPoll = setInterval(() => void this.abortCancelled(), CANCEL_POLL_MS).unref();
     this.logger.log(`worker started: ${this.config.jobs.concurrency} job(s) at a time`);
   }
 
@@ -55,6 +62,7 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
    * them so that they go back to the queue rather than run on unowned.
    */
   async onModuleDestroy(): Promise<void> {
+    if (this.cancelPoll) clearInterval(this.cancelPoll);
     const graceMs = this.config.jobs.shutdownGraceMs;
     // If Redis is unreachable the pause cannot complete; the grace period still bounds the stop.
     await withinMs(
@@ -79,6 +87,19 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
     return done;
   }
 
+  /** The API raised a cancel flag in Redis: abort that job's work (native work included). */
+  private async abortCancelled(): Promise<void> {
+    if (this.running.size === 0) return;
+    try {
+      for (const taskId of await this.cancelFlags.raisedAmong([...this.running.keys()])) {
+        const job = this.running.get(taskId);
+        if (job && !job.controller.signal.aborted) job.controller.abort(new JobCancelledError());
+      }
+    } catch (error) {
+      this.logger.warn(`could not check for cancelled tasks: ${String(error)}`);
+    }
+  }
+
   private async allDone(): Promise<void> {
     await Promise.allSettled([...this.running.values()].map((job) => job.done));
   }
@@ -92,6 +113,12 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
       await this.files.remove(filePath);
       return;
     }
+    // Cancelled while waiting, but taken by this worker before the API could remove it.
+    if (await this.cancelFlags.isRaised(taskId)) {
+      this.logger.log(`task ${taskId} was cancelled before it started`);
+      await this.files.remove(filePath);
+      return;
+    }
     this.logger.log(`task ${taskId} started`);
     const limitMs = this.config.jobs.timeoutMs;
     // The deadline aborts the native work itself (whisper.cpp's abort callback, ffmpeg, ONNX between windows).
@@ -100,7 +127,7 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
     const started = Date.now();
     let keepUpload = false;
     try {
-      const results = await this.pipeline.run(filePath, params, {
+      const results = await this.pipeline.runMode(job.data.mode ?? 'transcribe', filePath, params, {
         signal: controller.signal,
         report: progress.report,
       });
@@ -109,6 +136,11 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
       this.logger.log(`task ${taskId} completed in ${Date.now() - started} ms (${results.length} entries)`);
     } catch (error) {
       await progress.flush();
+      if (controller.signal.reason instanceof JobCancelledError) {
+        // Nothing is stored: the owner asked for the task to disappear, later GETs answer pending.
+        this.logger.log(`task ${taskId} cancelled after ${Date.now() - started} ms`);
+        return;
+      }
       if (controller.signal.reason instanceof WorkerShutdownError && this.canHandBack(job)) {
         // Back to the queue with its upload; another worker (or this one, restarted) runs it.
         keepUpload = true;

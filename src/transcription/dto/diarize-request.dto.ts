@@ -1,0 +1,28 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { CallbackUrlField } from '../../webhooks/callback-url.field';
+import { OptionalSpeakerCountField } from './form-fields';
+
+/** POST /diarize's form: speaker turns only, the speaker count automatic unless given. */
+export class DiarizeRequestDto {
+  @ApiProperty({
+    type: 'string',
+    format: 'binary',
+    description: 'The audio or video file (one of the 12 accepted formats)',
+  })
+  file?: unknown;
+
+  @OptionalSpeakerCountField(
+    'speaker_count',
+    'Exact number of speakers; absent: automatic (within min_speakers..max_speakers when given)',
+  )
+  speaker_count?: number;
+
+  @OptionalSpeakerCountField('min_speakers', 'At least this many speakers (automatic count only)')
+  min_speakers?: number;
+
+  @OptionalSpeakerCountField('max_speakers', 'At most this many speakers (automatic count only)')
+  max_speakers?: number;
+
+  @CallbackUrlField()
+  callback_url?: string;
+}
