@@ -3,8 +3,12 @@ import { LoggingModule } from './common/logging.module';
 import { AppConfigModule } from './config/config.module';
 import type { AppRole } from './config/env.dto';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { OpenAiModule } from './openai/openai.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ResultsModule } from './results/results.module';
 import { TranscriptionModule } from './transcription/transcription.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The app for one role: `api` (HTTP), `worker` (Bull processor with the models) or `all` (both). */
 @Module({})
@@ -17,8 +21,10 @@ export class AppModule {
       imports: [
         AppConfigModule,
         LoggingModule,
+        MetricsModule.forRole({ api, worker }),
+        WebhooksModule.forRole({ api, worker }),
         TranscriptionModule.register({ api, worker }),
-        ...(api ? [ResultsModule, HealthModule] : []),
+        ...(api ? [ResultsModule, HealthModule, OpenAiModule, RateLimitModule] : []),
       ],
     };
   }

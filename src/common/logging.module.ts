@@ -1,6 +1,7 @@
 import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
+import { taskLogFields } from './task-context';
 
 /**
  * pino for the app's logs and, at debug level, one line per HTTP request (client errors at warn,
@@ -17,6 +18,8 @@ import { AppConfig } from '../config/app-config';
           : [{ method: RequestMethod.GET, path: 'result/*task_id' }],
         pinoHttp: {
           level: config.logLevel,
+          // JSON lines; inside a job each one carries its taskId.
+          mixin: taskLogFields,
           // One line per request only at debug/trace: pollers send many, and each costs even when
           // filtered out. Server errors are logged by HttpExceptionFilter at any level.
           autoLogging: ['debug', 'trace'].includes(config.logLevel),

@@ -35,6 +35,9 @@ export class AppConfig {
     threads: number;
   };
   readonly logLevel: string;
+  readonly webhooks: { allowedHosts: string; secret: string | null };
+  readonly metrics: { port: number };
+  readonly rateLimit: { uploadsPerMinute: number; pollsPerMinute: number };
 
   constructor(env: EnvDto) {
     this.role = env.APP_ROLE;
@@ -72,6 +75,12 @@ export class AppConfig {
       threads: env.DIARIZATION_THREADS,
     };
     this.logLevel = env.LOG_LEVEL;
+    this.webhooks = { allowedHosts: env.WEBHOOK_ALLOWED_HOSTS, secret: env.WEBHOOK_SECRET ?? null };
+    this.metrics = { port: env.METRICS_PORT };
+    this.rateLimit = {
+      uploadsPerMinute: env.RATE_LIMIT_UPLOADS_PER_MINUTE,
+      pollsPerMinute: env.RATE_LIMIT_POLLS_PER_MINUTE,
+    };
   }
 
   get runsApi(): boolean {

@@ -9,8 +9,10 @@ import {
   Matches,
   Max,
   Min,
+  MinLength,
   ValidateIf,
 } from 'class-validator';
+import { AllowedHostsSpec } from './allowed-hosts.validator';
 import { FileExists } from './file-exists.validator';
 import { MODEL_OFF } from './model-discovery';
 
@@ -205,6 +207,37 @@ export class EnvDto {
   @Min(0)
   @Max(256)
   DIARIZATION_THREADS = 0;
+
+  /** Hosts that callback_url may name (libs/webhooks syntax); empty = webhooks off. */
+  @IsString()
+  @AllowedHostsSpec()
+  WEBHOOK_ALLOWED_HOSTS = '';
+
+  /** HMAC-SHA256 key that signs webhooks; required once WEBHOOK_ALLOWED_HOSTS is set. */
+  @ValidateIf((env: EnvDto) => env.WEBHOOK_ALLOWED_HOSTS.trim() !== '')
+  @Transform(blankToUndefined)
+  @MinLength(16, { message: 'WEBHOOK_SECRET must be at least 16 characters' })
+  @IsString({ message: 'WEBHOOK_SECRET must be set when WEBHOOK_ALLOWED_HOSTS is: it signs the webhooks' })
+  WEBHOOK_SECRET?: string;
+
+  /** Port of the worker role's /metrics and /health listener (the worker serves no other HTTP); 0 = none. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT = 0;
+
+  /** Uploads (POST /transcribe, /v1/audio/transcriptions, ...) per subject per minute; 0 = unlimited. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_UPLOADS_PER_MINUTE = 600;
+
+  /** GET /result polls per subject and task per minute (20 a second by default); 0 = unlimited. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_POLLS_PER_MINUTE = 1200;
 
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';

@@ -1,15 +1,16 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { TranscriptionQueueRepository } from '../jobs/transcription-queue.repository';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { SkipThrottle } from '@nestjs/throttler';
+import { ReadinessIndicators } from './readiness.indicators';
 
 @ApiTags('health')
+@SkipThrottle()
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly indicators: HealthIndicatorService,
-    private readonly queue: TranscriptionQueueRepository,
+    private readonly readiness: ReadinessIndicators,
   ) {}
 
   @Get()
@@ -18,16 +19,19 @@ export class HealthController {
   @ApiOkResponse({ description: 'Up' })
   @ApiServiceUnavailableResponse({ description: 'Redis unreachable' })
   check() {
-    return this.health.check([
-      async () => {
-        const session = this.indicators.check('queue');
-        try {
-          await this.queue.ping();
-          return session.up(await this.queue.counts());
-        } catch (error) {
-          return session.down({ message: error instanceof Error ? error.message : String(error) });
-        }
-      },
-    ]);
+    return this.health.check([() => this.readiness.redis('queue')]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({
+    summary: 'Readiness: Redis reachable, ffmpeg present, models loaded (worker role) (no auth)',
+    description:
+      'For load balancers and orchestrators. A worker-only process serves the same on METRICS_PORT.',
+  })
+  @ApiOkResponse({ description: 'Ready: every check up' })
+  @ApiServiceUnavailableResponse({ description: 'Not ready: the failing checks are under "error"' })
+  ready() {
+    return this.health.check(this.readiness.all());
   }
 }

@@ -1,0 +1,154 @@
+import {
+  BadRequestException,
+  GatewayTimeoutException,
+  Injectable,
+  InternalServerErrorException,
+  Logger,
+} from '@nestjs/common';
+import { probeMedia } from '../../libs/audio';
+import { AppConfig } from '../config/app-config';
+import { TranscriptionQueueRepository } from '../jobs/transcription-queue.repository';
+import { CancelFlags } from '../results/cancel-flags.repository';
+import { ResultStore } from '../results/result-store.repository';
+import type { FinishedBody, Utterance } from '../results/result-types';
+import type { AcceptedUpload } from '../upload/audio-upload.interceptor';
+import type { OpenAiTranscriptionRequestDto } from './openai-transcription-request.dto';
+import {
+  type OpenAiTranscriptionInput,
+  renderOpenAiResponse,
+  type RenderedOpenAiResponse,
+} from './openai-response';
+
+/** How often the waiting request looks for the result: a few cheap Redis reads a second. */
+const POLL_INTERVAL_MS = 250;
+/** Past the job's own deadline the worker has failed it; this margin covers queueing and storing. */
+const WAIT_MARGIN_MS = 60_000;
+
+/** Messages of failures caused by the input (the worker's wording), answered as 400 rather than 500. */
+const INPUT_FAILURE = /decode|audio|media|empty|no speech|unsupported|corrupt/i;
+
+/**
+ * OpenAI's synchronous transcription on top of the queue: the same job as POST /transcribe (with
+ * word timestamps), awaited, delivered in the asked format, and deleted at once since the caller
+ * has it. A caller that goes away cancels the job.
+ */
+@Injectable()
+export class OpenAiTranscriptionService {
+  private readonly logger = new Logger(OpenAiTranscriptionService.name);
+
+  constructor(
+    private readonly queue: TranscriptionQueueRepository,
+    private readonly results: ResultStore,
+    private readonly cancelFlags: CancelFlags,
+    private readonly config: AppConfig,
+  ) {}
+
+  async transcribe(
+    owner: string,
+    upload: AcceptedUpload,
+    form: OpenAiTranscriptionRequestDto,
+    gone: AbortSignal,
+  ): Promise<RenderedOpenAiResponse> {
+    // Read before queueing: the worker deletes the upload when the job ends.
+    const durationSeconds = await probeMedia(upload.filePath)
+      .then((info) => info.durationSeconds)
+      .catch(() => null);
+    await this.queue.enqueue({
+      taskId: upload.taskId,
+      owner,
+      filePath: upload.filePath,
+      params: {
+        speakerCount: form.speaker_count ?? null,
+        language: form.language ?? null,
+        temperature: form.temperature ?? 0,
+        noSpeechThreshold: 0.6,
+        initialPrompt: form.prompt ?? '',
+        wordTimestamps: true,
+      },
+    });
+    const body = await this.waitForResult(upload.taskId, gone);
+    if (body.status === 'failed') {
+      throw INPUT_FAILURE.test(body.error)
+        ? new BadRequestException(body.error)
+        : new InternalServerErrorException(body.error);
+    }
+    const utterances = body.results as Utterance[];
+    const input = toOpenAiInput(utterances, form.language ?? null, durationSeconds);
+    return renderOpenAiResponse(input, form.response_format ?? 'json', {
+      timestampGranularities: form.timestamp_granularities,
+      temperature: form.temperature ?? 0,
+    });
+  }
+
+  private async waitForResult(taskId: string, gone: AbortSignal): Promise<FinishedBody> {
+    const deadline = Date.now() + this.config.jobs.timeoutMs + WAIT_MARGIN_MS;
+    while (Date.now() < deadline) {
+      if (gone.aborted) {
+        await this.cancel(taskId);
+        throw new BadRequestException('the client went away; the task was cancelled');
+      }
+      const stored = await this.results.find(taskId);
+      if (stored?.json) {
+        // Consumed here and now: nobody polls GET /result for it.
+        await this.results.markDelivered(taskId).catch((error: unknown) => {
+          this.logger.warn(`could not delete the result of ${taskId}: ${String(error)}`);
+        });
+        return JSON.parse(stored.json) as FinishedBody;
+      }
+      await sleep(POLL_INTERVAL_MS, gone);
+    }
+    await this.cancel(taskId);
+    throw new GatewayTimeoutException('the transcription did not finish in time');
+  }
+
+  private async cancel(taskId: string): Promise<void> {
+    try {
+      await this.cancelFlags.raise(taskId);
+      this.logger.log(`task ${taskId} cancelled: its OpenAI-compatible caller is gone`);
+    } catch (error) {
+      this.logger.warn(`could not cancel task ${taskId}: ${String(error)}`);
+    }
+  }
+}
+
+/**
+ * The stored result in the renderer's terms. Whisper's own segments are not kept in the result, so
+ * each result entry (one speaker's consecutive words) stands for a segment; the detected language is
+ * not kept either, so verbose_json reports the requested one, or `unknown`.
+ */
+export function toOpenAiInput(
+  utterances: readonly Utterance[],
+  language: string | null,
+  durationSeconds: number | null,
+): OpenAiTranscriptionInput {
+  const lastEnd = utterances.reduce((end, entry) => Math.max(end, entry.end), 0);
+  return {
+    language: language ?? 'unknown',
+    durationSeconds: durationSeconds ?? lastEnd,
+    utterances: utterances.map((entry) => ({ ...entry })),
+    segments: utterances.map((entry) => ({
+      start: entry.start,
+      end: entry.end,
+      text: ` ${entry.text.trim()}`,
+      noSpeechProb: 0,
+      words: (entry.words ?? []).map(({ word, start, end, probability }) => ({
+        word,
+        start,
+        end,
+        probability,
+      })),
+    })),
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
