@@ -106,6 +106,19 @@ async function main(): Promise<void> {
     `through HTTP + queue: median ${median(httpTimes).toFixed(0)} ms  [${httpTimes.map((t) => t.toFixed(0)).join(', ')}]`,
   );
   console.log(`end-to-end / direct: ${ratio.toFixed(3)} (target <= 1.10)`);
+  // One machine-readable line last, for bench/run-all.ts.
+  console.log(
+    JSON.stringify({
+      bench: 'api-e2e',
+      runs,
+      threads,
+      directMs: median(directTimes),
+      httpMs: median(httpTimes),
+      ratio,
+      target: 1.1,
+      pass: ratio <= 1.1,
+    }),
+  );
 }
 
 main().catch((error: unknown) => {

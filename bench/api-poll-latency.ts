@@ -79,6 +79,25 @@ async function main(): Promise<void> {
         `max ${floor.latency.max} ms`,
     );
     console.log(`p99 with ${connections} pollers: ${pollers.latency.p99} ms (target <= 10 ms)`);
+    // One machine-readable line last, for bench/run-all.ts.
+    console.log(
+      JSON.stringify({
+        bench: 'api-poll-latency',
+        connections,
+        seconds,
+        intervalMs,
+        p50: pollers.latency.p50,
+        p99: pollers.latency.p99,
+        requestsPerSecond: pollers.requests.average,
+        flatOutRequestsPerSecond: flatOut.requests.average,
+        flatOutP99: flatOut.latency.p99,
+        non2xx: pollers.non2xx + flatOut.non2xx,
+        errors: pollers.errors + flatOut.errors,
+        bareP99: floor.latency.p99,
+        target: 10,
+        pass: pollers.latency.p99 <= 10 && pollers.non2xx + pollers.errors === 0,
+      }),
+    );
   } finally {
     await server.stop();
   }

@@ -79,6 +79,9 @@ export async function startBenchServer(env: Record<string, string>): Promise<Ben
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      // The benchmarks send far more than one client may: they measure the path, not the limiter.
+      RATE_LIMIT_UPLOADS_PER_MINUTE: '0',
+      RATE_LIMIT_POLLS_PER_MINUTE: '0',
       ...env,
     },
     stdio: ['ignore', process.env.BENCH_SERVER_STDOUT ? 'inherit' : 'ignore', 'inherit'],

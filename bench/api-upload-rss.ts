@@ -81,6 +81,21 @@ async function main(): Promise<void> {
       `API RSS before: ${before.rss.toFixed(0)} MB; peak sampled RSS during the upload: ${peakRss.toFixed(0)} MB`,
     );
     console.log(`API VmHWM (peak RSS of the process's life): ${after.hwm.toFixed(0)} MB (target <= 150 MB)`);
+    // One machine-readable line last, for bench/run-all.ts.
+    console.log(
+      JSON.stringify({
+        bench: 'api-upload-rss',
+        mib,
+        httpStatus: Number(answer.split(' ')[0]),
+        seconds,
+        mibPerSecond: mib / seconds,
+        rssBeforeMb: before.rss,
+        peakSampledRssMb: peakRss,
+        peakRssMb: after.hwm,
+        target: 150,
+        pass: after.hwm <= 150 && answer.startsWith('200'),
+      }),
+    );
   } finally {
     await server.stop();
   }

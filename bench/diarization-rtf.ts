@@ -56,6 +56,22 @@ async function main(): Promise<void> {
         ` -> RTF ${(elapsed / seconds).toFixed(4)}; ${result.speakerCount} speakers, ${result.turns.length} turns;` +
         ` peak RSS ${peakMb.toFixed(0)} MB (audio buffer alone ${((audio.length * 4) / 2 ** 20).toFixed(0)} MB)`,
     );
+    // One machine-readable line last, for bench/run-all.ts.
+    const rtf = elapsed / seconds;
+    console.log(
+      JSON.stringify({
+        bench: 'diarization-rtf',
+        seconds,
+        threads,
+        elapsedSeconds: elapsed,
+        rtf,
+        peakRssMb: peakMb,
+        speakers: result.speakerCount,
+        target: 0.02,
+        memoryTargetMb: 500,
+        pass: rtf <= 0.02 && peakMb <= 500,
+      }),
+    );
   } finally {
     await diarizer.close();
   }

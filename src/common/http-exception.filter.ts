@@ -32,7 +32,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
       response.destroy();
       return;
     }
-    response.status(status).json(body);
+    response.status(status).json(this.shape(status, body, exception));
+  }
+
+  /** The body clients of a route family expect; subclasses reshape it (see OpenAiExceptionFilter). */
+  protected shape(_status: number, body: Record<string, unknown>, _exception: unknown): unknown {
+    return body;
   }
 }
 
