@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
+import { freePort } from '../src/common/free-port';
 
 /** What the API benchmarks share: a real server process on a free port, its own Redis prefix. */
 export const repoRoot = path.resolve(__dirname, '..', '..');
@@ -44,17 +44,6 @@ export interface BenchServer {
   pid: number;
   uploadDir: string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** `node dist/src/main.js` with the given environment; resolves when /health answers. */

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
+import { freePort } from '../common/free-port';
 
 export interface EmbeddedRedis {
   url: string;
@@ -40,17 +41,6 @@ export async function startEmbeddedRedis(redisServer = 'redis-server'): Promise<
     throw error;
   }
   return { url: `redis://127.0.0.1:${port}`, stop };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitUntilReady(port: number, child: ChildProcess, stderr: () => string): Promise<void> {

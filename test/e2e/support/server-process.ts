@@ -1,11 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { models, repoRoot } from '../../support/shared-files';
+import { freePort } from '../../../src/common/free-port';
+
+export { freePort };
 
 /** The Redis the tests share (one runs on 127.0.0.1:6379 on these machines and in CI). */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -37,17 +39,6 @@ export interface StartOptions {
   uploadDir?: string;
   /** When the process counts as started: /health answering (default) or a line of its output. */
   readyWhen?: 'health' | RegExp;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Environment of a complete server (API and worker) on the shared test models. */
