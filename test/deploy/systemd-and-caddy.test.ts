@@ -24,7 +24,7 @@ describe('systemd units', () => {
       assert.ok(environment.includes(`APP_ROLE=${role}`), environment.join(' '));
       const user = setting(unit, 'Service', 'User');
       assert.ok(user && user !== 'root' && user !== '0', `User=${user}`);
-      assert.match(setting(unit, 'Service', 'ExecStart') ?? '', /^\/\S*node dist\/src\/main\.js$/);
+      assert.match(setting(unit, 'Service', 'ExecStart') ?? '', /^\/\S*node (--\S+ )*dist\/src\/main\.js$/);
       assert.equal(setting(unit, 'Install', 'WantedBy'), 'multi-user.target');
     });
 
