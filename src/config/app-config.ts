@@ -33,6 +33,7 @@ export class AppConfig {
     embeddingModelPath: string | null;
     executionProvider: 'cpu' | 'cuda';
     threads: number;
+    stepRatio: number;
   };
   readonly logLevel: string;
   readonly webhooks: { allowedHosts: string; secret: string | null };
@@ -73,6 +74,7 @@ export class AppConfig {
       embeddingModelPath: env.EMBEDDING_MODEL_PATH ?? null,
       executionProvider: env.DIARIZATION_PROVIDER,
       threads: env.DIARIZATION_THREADS,
+      stepRatio: env.DIARIZATION_STEP,
     };
     this.logLevel = env.LOG_LEVEL;
     this.webhooks = { allowedHosts: env.WEBHOOK_ALLOWED_HOSTS, secret: env.WEBHOOK_SECRET ?? null };

@@ -28,7 +28,8 @@ export class PyannoteDiarizationEngine extends DiarizationEngine implements OnMo
   }
 
   async onModuleInit(): Promise<void> {
-    const { segmentationModelPath, embeddingModelPath, executionProvider, threads } = this.config.diarization;
+    const { segmentationModelPath, embeddingModelPath, executionProvider, threads, stepRatio } =
+      this.config.diarization;
     if (!segmentationModelPath) {
       this.logger.warn('SEGMENTATION_MODEL_PATH is not set: every word will go to speaker 0');
       return;
@@ -46,6 +47,7 @@ export class PyannoteDiarizationEngine extends DiarizationEngine implements OnMo
       embeddingModelPath: embeddingModelPath ?? undefined,
       executionProvider,
       threads: threads || undefined,
+      stepRatio,
     });
     this.logger.log(
       `diarization ready: ${segmentationModelPath}` +

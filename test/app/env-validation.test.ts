@@ -38,6 +38,22 @@ describe('environment validation', () => {
     assert.equal(config.whisper.useGpu, true);
   });
 
+  test("DIARIZATION_STEP defaults to pyannote's 0.1 and must be a fraction of the window", () => {
+    assert.equal(new AppConfig(validateEnv(minimalApi)).diarization.stepRatio, 0.1);
+    assert.equal(
+      new AppConfig(validateEnv({ ...minimalApi, DIARIZATION_STEP: '0.2' })).diarization.stepRatio,
+      0.2,
+    );
+    for (const bad of ['0', '1.5', 'fast']) {
+      assert.throws(
+        () => validateEnv({ ...minimalApi, DIARIZATION_STEP: bad }),
+        (error: unknown) =>
+          error instanceof InvalidEnvironmentError && /DIARIZATION_STEP/.test(error.message),
+        bad,
+      );
+    }
+  });
+
   test('every missing or wrong variable is named, one per line', () => {
     assert.throws(
       () =>
