@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { AudioDecodeError, decodeToPcm, probeMedia, readWavFile, writeWavFile } from '../../libs/audio';
+import { writeVideoWithoutAudio } from '../support/media';
 import { fixtures, skipUnlessPresent } from '../support/shared-files';
 
 const CONTAINERS = ['wav', 'mp3', 'flac', 'ogg', 'm4a', 'aiff', 'opus', 'webm', 'mp4', 'avi', 'mov', 'mkv'];
@@ -93,19 +94,7 @@ describe('decodeToPcm never reads anything but the given file', () => {
 describe('decodeToPcm edge cases', () => {
   test('a video without an audio stream says so', async () => {
     const video = path.join(work, 'silent-video.mp4');
-    execFileSync('ffmpeg', [
-      '-nostdin',
-      '-loglevel',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'color=c=black:s=64x64:d=1',
-      '-c:v',
-      'mpeg4',
-      '-y',
-      video,
-    ]);
+    writeVideoWithoutAudio(video);
     await assert.rejects(decodeToPcm(video), /no audio stream/);
     assert.equal((await probeMedia(video)).hasAudio, false);
   });

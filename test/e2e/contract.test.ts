@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { mintToken } from '../../src/auth/mint-token';
+import { writeVideoWithoutAudio } from '../support/media';
 import { fixtures, models, skipUnlessPresent } from '../support/shared-files';
 import {
   assertCompletedShape,
@@ -145,18 +145,7 @@ describe('the HTTP contract, end to end (real server, Redis, worker)', { skip },
 
   test('a video without an audio stream ends failed with a one-line error', async () => {
     const video = path.join(work, 'silent-video.mp4');
-    execFileSync('ffmpeg', [
-      '-nostdin',
-      '-loglevel',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'color=c=black:s=64x64:d=1',
-      '-c:v',
-      'mpeg4',
-      video,
-    ]);
+    writeVideoWithoutAudio(video);
     const response = await submit(server.baseUrl, AUTH, video);
     assert.equal(response.status, 200);
     const body = await pollUntilDone(server.baseUrl, AUTH, response.body.task_id as string, {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { encodeWav } from '../../../libs/audio';
 import { fixtures } from '../../support/shared-files';
 import { ffmpeg, speechSamples } from './audio-clips';
+import { writeVideoWithoutAudio } from '../../support/media';
 
 /**
  * What a hostile or broken file may get: refused with a 4xx (`refused`), refused or accepted and then
@@ -60,7 +61,7 @@ export function buildHostileCorpus(dir: string, canary: string): HostileCase[] {
   const id3Header = Buffer.from([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0x10, 0]);
 
   const silentVideo = path.join(dir, 'no-audio.mp4');
-  ffmpeg('-f', 'lavfi', '-i', 'color=c=black:s=64x64:d=1', '-c:v', 'mpeg4', silentVideo);
+  writeVideoWithoutAudio(silentVideo);
   const stereo8k = path.join(dir, 'stereo-8k.wav');
   ffmpeg('-i', fixtures.audio('conv-en-2spk.wav'), '-t', '3', '-ac', '2', '-ar', '8000', stereo8k);
   const mp3 = readFileSync(fixtures.audio('conv-en-2spk.mp3'));
