@@ -143,6 +143,20 @@ export const SUITE: BenchSpec[] = [
         target: '<= 500 MB',
         pass: atMost(num(json, 'peakRssMb'), 500),
       },
+      {
+        figure: 'diarization: longest event-loop block',
+        value: num(json, 'maxEventLoopDelayMs'),
+        unit: 'ms',
+        target: null,
+        pass: null,
+      },
+      {
+        figure: 'diarization: speed-up of the inference threads over one',
+        value: num(json, 'speedupOverOneThread'),
+        unit: '×',
+        target: null,
+        pass: null,
+      },
     ],
   },
   {

@@ -1,27 +1,65 @@
 import { AudioDecodeError } from './errors';
 import { safeInputArgs, summarizeFfmpegError } from './ffmpeg-args';
-import { runProcess } from './run-process';
+import { Float32Collector } from './float32-collector';
+import { probeMedia } from './probe';
+import { streamProcess } from './run-process';
 
 export const WHISPER_SAMPLE_RATE = 16000;
+
+/** Margin over the container's duration: lossy codecs pad, and headers round or estimate. */
+const ESTIMATE_HEADROOM = 1.01;
+const ESTIMATE_HEADROOM_SECONDS = 1;
+
+/** Upper bound on what a header alone can make us allocate up front (1 GiB); past it, overflow. */
+const MAX_PREALLOCATED_SAMPLES = 2 ** 28;
+
+/** Starting size when the duration is unknown: one minute at the output rate. */
+const UNKNOWN_DURATION_SECONDS = 60;
 
 export interface DecodeOptions {
   /** Output rate in Hz; Whisper and the segmentation model both want 16000. */
   sampleRate?: number;
-  /** Aborting kills ffmpeg and rejects with the signal's reason. */
+  /** Aborting kills ffmpeg (or ffprobe) and rejects with the signal's reason. */
   signal?: AbortSignal;
   ffmpegPath?: string;
+  /** Used to read the duration when expectedSeconds is left out. */
+  ffprobePath?: string;
+  /**
+   * The input's duration if the caller knows it (probeMedia's durationSeconds): the output array
+   * is sized from it up front, so the audio is held once. Left out, decodeToPcm asks ffprobe; null
+   * skips that. A missing or wrong value never loses samples, it only costs one copy at the end
+   * (up to twice the audio held for a moment).
+   */
+  expectedSeconds?: number | null;
 }
 
 /**
  * Decodes the first audio stream of any accepted container to mono float32 PCM. ffmpeg reads only
- * this file (see safeInputArgs) and never stdin.
+ * this file (see safeInputArgs) and never stdin. Its output is written straight into the returned
+ * array, so a long recording is held about once rather than as chunks, a joined copy and a result.
  */
 export async function decodeToPcm(filePath: string, options: DecodeOptions = {}): Promise<Float32Array> {
   const sampleRate = options.sampleRate ?? WHISPER_SAMPLE_RATE;
   if (!Number.isInteger(sampleRate) || sampleRate < 1000 || sampleRate > 192000) {
     throw new RangeError(`Expected an integer sampleRate between 1000 and 192000 but received ${sampleRate}`);
   }
-  const args = [
+  const expectedSeconds =
+    options.expectedSeconds === undefined
+      ? await probeSeconds(filePath, options.ffprobePath, options.signal)
+      : options.expectedSeconds;
+  const collector = new Float32Collector(initialCapacity(expectedSeconds, sampleRate));
+  const exit = await streamProcess(options.ffmpegPath ?? 'ffmpeg', decodeArgs(filePath, sampleRate), {
+    onStdout: (chunk) => collector.append(chunk),
+    signal: options.signal,
+  });
+  if (exit.code !== 0) {
+    throw new AudioDecodeError(`cannot decode audio: ${summarizeFfmpegError(exit.stderr, filePath)}`);
+  }
+  return collector.finish();
+}
+
+function decodeArgs(filePath: string, sampleRate: number): string[] {
+  return [
     '-nostdin',
     '-hide_banner',
     '-loglevel',
@@ -38,12 +76,27 @@ export async function decodeToPcm(filePath: string, options: DecodeOptions = {})
     'f32le',
     'pipe:1',
   ];
-  const output = await runProcess(options.ffmpegPath ?? 'ffmpeg', args, options.signal);
-  if (output.code !== 0) {
-    throw new AudioDecodeError(`cannot decode audio: ${summarizeFfmpegError(output.stderr, filePath)}`);
+}
+
+/** The container's duration, or null when ffprobe can't tell. */
+async function probeSeconds(
+  filePath: string,
+  ffprobePath: string | undefined,
+  signal: AbortSignal | undefined,
+): Promise<number | null> {
+  try {
+    return (await probeMedia(filePath, { signal, ffprobePath })).durationSeconds;
+  } catch {
+    // Only a sizing hint: whatever went wrong, ffmpeg's own run decides and reports.
+    signal?.throwIfAborted();
+    return null;
   }
-  // Copy into a fresh, aligned buffer: Buffer.concat may hand back a slice of a shared pool.
-  const samples = new Float32Array(Math.floor(output.stdout.byteLength / 4));
-  new Uint8Array(samples.buffer).set(output.stdout.subarray(0, samples.byteLength));
-  return samples;
+}
+
+function initialCapacity(expectedSeconds: number | null, sampleRate: number): number {
+  if (expectedSeconds === null || !Number.isFinite(expectedSeconds) || expectedSeconds < 0) {
+    return UNKNOWN_DURATION_SECONDS * sampleRate;
+  }
+  const estimate = (expectedSeconds * ESTIMATE_HEADROOM + ESTIMATE_HEADROOM_SECONDS) * sampleRate;
+  return Math.min(MAX_PREALLOCATED_SAMPLES, Math.ceil(estimate));
 }

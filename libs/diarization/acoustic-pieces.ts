@@ -2,6 +2,7 @@ import type { FrameLabels } from './aggregation';
 import { GaussianStats } from './gaussian';
 import { MfccExtractor } from './mfcc';
 import type { FrameGrid } from './segmentation';
+import { type Yielder, createYielder } from './time-slice';
 
 /** A stretch of one track where it talks alone, with the MFCC statistics of its audio. */
 export interface AcousticPiece {
@@ -20,16 +21,18 @@ export interface PieceOptions {
 /**
  * Cuts every single-speaker run of every track (frames where exactly one speaker talks) into pieces
  * of at most `maxPieceSeconds`, short enough that one piece rarely spans two voices even where the
- * segmentation model fused them, and computes each piece's MFCC statistics.
+ * segmentation model fused them, and computes each piece's MFCC statistics. Awaits `pause` after
+ * every piece.
  */
-export function extractPieces(
+export async function extractPieces(
   samples: Float32Array,
   sampleRate: number,
   trackFrames: FrameLabels,
   count: Uint8Array,
   grid: FrameGrid,
   options: PieceOptions,
-): AcousticPiece[] {
+  pause: Yielder = createYielder(),
+): Promise<AcousticPiece[]> {
   const maxPiece = Math.max(1, Math.round(options.maxPieceSeconds / grid.step));
   const minPiece = Math.max(1, Math.round(options.minPieceSeconds / grid.step));
   const mfcc = new MfccExtractor({ sampleRate });
@@ -69,6 +72,7 @@ export function extractPieces(
       mfcc.computeFrame(samples, start, buffer, 0);
       piece.stats.add(buffer);
     }
+    await pause();
   }
   // A piece needs more frames than dimensions for a usable covariance.
   return pieces.filter((piece) => piece.stats.count > mfcc.dim);

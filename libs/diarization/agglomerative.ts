@@ -1,19 +1,47 @@
+import { type Yielder, createYielder } from './time-slice';
+
+/** The cost matrix is n^2 numbers: callers cluster at a bounded granularity (blocks) to stay under this. */
+export const MAX_AGGLOMERATE_ITEMS = 2048;
+
+export type PairCost = (a: number, b: number) => number;
+export type MergePair = (a: number, b: number) => void;
+export type StopRule = (a: number, b: number, cost: number, clusters: number) => boolean;
+
 /**
  * Greedy agglomerative clustering over a small set of items (callers keep n bounded): repeatedly
  * merges the cheapest pair until `stop` says no. Each row caches its cheapest partner, so a run
  * costs O(n^2) cost evaluations plus rescans of the rows whose partner just disappeared.
  * `merge(a, b)` folds b into a (the caller updates its own item a); costs involving a are then
  * recomputed. Returns, for every item, the index of the item it ended up merged into.
+ * Awaits `pause` after every row of costs and every merge, so a caller's event loop keeps turning.
  */
-/** The cost matrix is n^2 numbers: callers cluster at a bounded granularity (blocks) to stay under this. */
-export const MAX_AGGLOMERATE_ITEMS = 2048;
-
-export function agglomerate(
+export async function agglomerate(
   n: number,
-  cost: (a: number, b: number) => number,
-  merge: (a: number, b: number) => void,
-  stop: (a: number, b: number, cost: number, clusters: number) => boolean,
-): Int32Array {
+  cost: PairCost,
+  merge: MergePair,
+  stop: StopRule,
+  pause: Yielder = createYielder(),
+): Promise<Int32Array> {
+  const steps = agglomeration(n, cost, merge, stop);
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done) return step.value;
+    await pause();
+  }
+}
+
+/** `agglomerate` in one synchronous run, for callers whose costs are too cheap to hold the loop long. */
+export function agglomerateSync(n: number, cost: PairCost, merge: MergePair, stop: StopRule): Int32Array {
+  const steps = agglomeration(n, cost, merge, stop);
+  for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+}
+
+/** The clustering itself; it yields wherever the caller may pause (after each bounded amount of work). */
+function* agglomeration(
+  n: number,
+  cost: PairCost,
+  merge: MergePair,
+  stop: StopRule,
+): Generator<void, Int32Array, void> {
   if (n > MAX_AGGLOMERATE_ITEMS) {
     throw new RangeError(`agglomerate: ${n} items exceed ${MAX_AGGLOMERATE_ITEMS}; pre-cluster in blocks`);
   }
@@ -27,6 +55,7 @@ export function agglomerate(
       matrix[i * n + j] = c;
       matrix[j * n + i] = c;
     }
+    yield;
   }
   const rescan = (i: number): void => {
     partner[i] = -1;
@@ -67,6 +96,7 @@ export function agglomerate(
         partner[j] = a;
       }
     }
+    yield;
   }
   const root = (i: number): number => {
     while (owner[i] !== i) i = owner[i];

@@ -1,21 +1,23 @@
 import type { LocalSegmentation } from './segmentation';
+import type { Yielder } from './time-slice';
 
 /**
  * Marks frames whose audio is (near) digital silence: the segmentation model calls some of those
  * speech on synthetic audio. The threshold is the lower of an absolute floor and a level far below
  * the file's loud frames, so real recordings (whose noise floor sits above it) are not touched.
  */
-export function findSilentFrames(
+export async function findSilentFrames(
   samples: Float32Array,
   seg: LocalSegmentation,
   sampleRate: number,
-  options: { absoluteFloorDb?: number; belowLoudDb?: number } = {},
-): Uint8Array {
+  options: { absoluteFloorDb?: number; belowLoudDb?: number; pause?: Yielder } = {},
+): Promise<Uint8Array> {
   const { numFrames, frames } = seg;
   const shift = frames.step * sampleRate;
   const size = Math.round(frames.duration * sampleRate);
   const levels = new Float32Array(numFrames);
   for (let g = 0; g < numFrames; g++) {
+    if (g % 1024 === 0) await options.pause?.();
     const start = Math.round(g * shift);
     const end = Math.min(samples.length, start + size);
     let energy = 0;

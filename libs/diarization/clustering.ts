@@ -1,4 +1,4 @@
-import { agglomerate } from './agglomerative';
+import { agglomerateSync } from './agglomerative';
 import type { LocalEmbeddings } from './embedding';
 import { maxWeightAssignment } from './hungarian';
 import type { SpeakerBounds } from './reidentify';
@@ -64,7 +64,7 @@ export function clusterEmbeddings(
     list: Group[],
     stop: (a: Group, b: Group, cost: number, clusters: number) => boolean,
   ): Group[] => {
-    const owner = agglomerate(
+    const owner = agglomerateSync(
       list.length,
       (a, b) => distance(list[a], list[b]),
       (a, b) => {

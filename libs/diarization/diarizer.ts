@@ -13,6 +13,7 @@ import { reidentifySpeakers } from './reidentify';
 import { SegmentationModel } from './segmentation';
 import { resolveSpeakerBounds } from './speaker-bounds';
 import { stitchLocalSpeakers } from './stitching';
+import { DEFAULT_SLICE_MS, createYielder } from './time-slice';
 import { type SpeakerTurn, framesToTurns, renumberByFirstAppearance } from './turns';
 
 export interface DiarizerOptions {
@@ -21,11 +22,14 @@ export interface DiarizerOptions {
   embeddingModelPath?: string | null;
   /** Default cpu. */
   executionProvider?: ExecutionProvider;
-  /** ONNX Runtime intra-op threads per model. */
+  /**
+   * Inference threads per model, each running whole batches on its own single-threaded ONNX Runtime
+   * session, off the caller's event loop. Default: the cores up to 4 (1 with CUDA).
+   */
   threads?: number;
   /** Window step as a fraction of the window; default 0.1 (pyannote's). */
   stepRatio?: number;
-  /** Windows per segmentation run (and per embedding run); default 4: larger batches hardly run faster on CPU but hold ~25 MB more each. */
+  /** Windows per segmentation run (and per embedding run); default 1: larger batches run no faster on CPU and hold ~35 MB more per thread per window. */
   batchSize?: number;
 }
 
@@ -67,7 +71,7 @@ export class Diarizer {
     if (!(stepRatio > 0 && stepRatio <= 1)) {
       throw new InvalidArgumentError(`stepRatio must be in (0, 1], got ${String(options.stepRatio)}`);
     }
-    const batchSize = options.batchSize ?? 4;
+    const batchSize = options.batchSize ?? 1;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new InvalidArgumentError(
         `batchSize must be a positive whole number, got ${String(options.batchSize)}`,
@@ -127,40 +131,64 @@ export class Diarizer {
     }
 
     const segmentShare = this.embedding ? 50 : 90;
-    const seg = await this.segmentation.segment(audio, {
-      stepSamples: this.segmentation.info.windowSamples * this.stepRatio,
-      batchSize: this.batchSize,
-      signal: options.signal,
-      onProgress: (fraction) => progress(fraction * segmentShare),
-    });
-    const silent = findSilentFrames(audio, seg, sampleRate);
+    const seg = await this.whileOpen(
+      this.segmentation.segment(audio, {
+        stepSamples: this.segmentation.info.windowSamples * this.stepRatio,
+        batchSize: this.batchSize,
+        signal: options.signal,
+        onProgress: (fraction) => progress(fraction * segmentShare),
+      }),
+    );
+    // The steps below are plain loops over every frame: the API may share this thread, so each
+    // gives it a turn (and checks the signal) once a time slice is spent.
+    const pause = createYielder(DEFAULT_SLICE_MS, options.signal);
+    const silent = await findSilentFrames(audio, seg, sampleRate, { pause });
     clearFrames(seg, silent);
+    await pause();
     const count = estimateSpeakerCount(seg);
+    await pause();
 
     let frameLabels: FrameLabels;
     if (this.embedding) {
-      const embeddings = await this.embedding.embed(audio, seg, {
-        batchSize: this.batchSize * seg.numLocalSpeakers,
-        signal: options.signal,
-        onProgress: (fraction) => progress(segmentShare + fraction * 40),
-      });
+      const embeddings = await this.whileOpen(
+        this.embedding.embed(audio, seg, {
+          batchSize: this.batchSize * seg.numLocalSpeakers,
+          signal: options.signal,
+          onProgress: (fraction) => progress(segmentShare + fraction * 40),
+        }),
+      );
       const labels = clusterEmbeddings(embeddings, seg.numLocalSpeakers, bounds);
       frameLabels = reconstructFrames(seg, count, (c, s) => labels[c * seg.numLocalSpeakers + s]);
     } else {
       const tracks = stitchLocalSpeakers(seg);
-      throwIfAborted(options.signal);
-      frameLabels = reidentifySpeakers(audio, sampleRate, seg, count, tracks, bounds);
+      await pause();
+      frameLabels = await reidentifySpeakers(audio, sampleRate, seg, count, tracks, bounds, {
+        signal: options.signal,
+      });
     }
+    await pause();
     throwIfAborted(options.signal);
     const turnOptions = { silentFrames: silent, maxBridgeSeconds: MAX_SILENT_PAUSE_SECONDS };
     const turns = framesToTurns(frameLabels, seg.frames, duration, turnOptions);
+    await pause();
     const exclusive = framesToTurns(frameLabels, seg.frames, duration, { ...turnOptions, exclusive: true });
     const { lists, count: speakerCount } = renumberByFirstAppearance(turns, exclusive);
     progress(100);
     return { turns: lists[0], exclusiveTurns: lists[1], speakerCount };
   }
 
-  /** Releases the ONNX sessions; further diarize() calls fail. Safe to call twice. */
+  /** Inference cut short by close() says so, rather than reporting the pool's own error. */
+  private async whileOpen<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      if (this.closed)
+        throw new DiarizerClosedError('the Diarizer was closed during diarize()', { cause: error });
+      throw error;
+    }
+  }
+
+  /** Stops the inference threads (a run in progress rejects); further diarize() calls fail. Safe to call twice. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

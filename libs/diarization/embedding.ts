@@ -1,8 +1,9 @@
-import * as ort from 'onnxruntime-node';
-import { AbortError, InferenceError, ModelLoadError, throwIfAborted } from './errors';
+import { InferenceError, ModelLoadError, throwIfAborted } from './errors';
 import { FbankExtractor, type WindowType } from './fbank';
+import type { InferencePool } from './inference-pool';
+import type { ValueInfo } from './inference-protocol';
 import { metadataInteger } from './onnx-metadata';
-import { type SessionConfig, errorMessage, loadOnnxModel } from './onnx-session';
+import { type SessionConfig, loadOnnxModel } from './onnx-session';
 import type { LocalSegmentation } from './segmentation';
 
 const MODEL_NAME = 'speaker-embedding model';
@@ -43,25 +44,25 @@ export interface EmbedOptions {
  */
 export class EmbeddingModel {
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly pool: InferencePool,
     private readonly inputName: string,
     private readonly outputName: string,
     readonly info: EmbeddingModelInfo,
   ) {}
 
   static async load(modelPath: string, config: SessionConfig): Promise<EmbeddingModel> {
-    const { session, metadata } = await loadOnnxModel(modelPath, config, MODEL_NAME);
-    if (session.inputNames.length !== 1 || session.outputNames.length < 1) {
-      await session.release();
+    const { pool, metadata } = await loadOnnxModel(modelPath, config, MODEL_NAME);
+    if (pool.inputs.length !== 1 || pool.outputs.length < 1) {
+      await pool.close();
       throw new ModelLoadError(
-        `${MODEL_NAME}: expected one feature input, found inputs [${session.inputNames.join(', ')}]`,
+        `${MODEL_NAME}: expected one feature input, found inputs [${pool.inputs.map((v) => v.name).join(', ')}]`,
       );
     }
-    const inputShape = tensorShape(session.inputMetadata[0]);
-    const outputShape = tensorShape(session.outputMetadata[0]);
+    const inputShape = tensorShape(pool.inputs[0]);
+    const outputShape = tensorShape(pool.outputs[0]);
     const melFromShape = typeof inputShape?.[2] === 'number' ? inputShape[2] : undefined;
     if (inputShape && inputShape.length !== 3) {
-      await session.release();
+      await pool.close();
       throw new ModelLoadError(
         `${MODEL_NAME}: input must be [batch, frames, mel bins], got [${inputShape.join(', ')}]`,
       );
@@ -74,7 +75,7 @@ export class EmbeddingModel {
       window: framework === '3d-speaker' ? 'povey' : 'hamming',
       dimension: typeof outputShape?.[1] === 'number' ? outputShape[1] : null,
     };
-    return new EmbeddingModel(session, session.inputNames[0], session.outputNames[0], info);
+    return new EmbeddingModel(pool, pool.inputs[0].name, pool.outputs[0].name, info);
   }
 
   /**
@@ -164,7 +165,7 @@ export class EmbeddingModel {
   }
 
   async release(): Promise<void> {
-    await this.session.release();
+    await this.pool.close();
   }
 
   /** Fbank frame indices where local speaker s of chunk c talks alone, or talks at all as a fallback. */
@@ -198,29 +199,21 @@ export class EmbeddingModel {
     frames: number,
     mel: number,
   ): Promise<{ data: Float32Array; dimension: number }> {
-    let results: ort.InferenceSession.OnnxValueMapType;
-    try {
-      results = await this.session.run({
-        [this.inputName]: new ort.Tensor('float32', input, [batch, frames, mel]),
-      });
-    } catch (error) {
-      if (error instanceof AbortError) throw error;
-      throw new InferenceError(`${MODEL_NAME}: inference failed: ${errorMessage(error)}`, { cause: error });
-    }
-    const output = results[this.outputName] as ort.Tensor;
-    if (output.type !== 'float32' || output.dims.length !== 2 || output.dims[0] !== batch) {
+    const results = await this.pool.run({
+      [this.inputName]: { type: 'float32', data: input, dims: [batch, frames, mel] },
+    });
+    const output = results[this.outputName];
+    if (!output || output.dims.length !== 2 || output.dims[0] !== batch) {
       throw new InferenceError(
-        `${MODEL_NAME}: expected output [${batch}, dim] float32, got [${output.dims.join(', ')}] ${output.type}`,
+        `${MODEL_NAME}: expected output [${batch}, dim] float32, got [${output?.dims.join(', ') ?? ''}]`,
       );
     }
-    return { data: output.data as Float32Array, dimension: output.dims[1] };
+    return { data: output.data, dimension: output.dims[1] };
   }
 }
 
-function tensorShape(
-  meta: ort.InferenceSession.ValueMetadata | undefined,
-): readonly (number | string)[] | null {
-  return meta && meta.isTensor ? meta.shape : null;
+function tensorShape(value: ValueInfo | undefined): readonly (number | string)[] | null {
+  return value?.shape ?? null;
 }
 
 /** The selected feature rows, minus their mean (WeSpeaker's CMN over the utterance). */

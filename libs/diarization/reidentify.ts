@@ -2,9 +2,11 @@ import { type FrameLabels, reconstructFrames } from './aggregation';
 import { type AcousticPiece, extractPieces } from './acoustic-pieces';
 import { agglomerate } from './agglomerative';
 import { BicScorer, type ScoredGroup } from './bic';
+import { throwIfAborted } from './errors';
 import { GaussianStats } from './gaussian';
 import type { LocalSegmentation } from './segmentation';
 import type { Tracks } from './stitching';
+import { DEFAULT_SLICE_MS, type Yielder, createYielder } from './time-slice';
 
 export interface SpeakerBounds {
   min: number;
@@ -27,6 +29,8 @@ export interface ReidentifyOptions {
   largeClusterRatio?: number;
   /** Most clusters handled by one agglomeration (bounds memory at blockSize^2 numbers). */
   blockSize?: number;
+  /** Checked whenever the linking pauses for the event loop; a fired signal rejects with AbortError. */
+  signal?: AbortSignal;
 }
 
 interface Cluster extends ScoredGroup {
@@ -47,7 +51,7 @@ interface Cluster extends ScoredGroup {
  * automatic count, until a capped ΔBIC says the closest pair are different speakers. Every frame of
  * a track then takes the cluster of that track's nearest piece, so overlapped speech keeps both.
  */
-export function reidentifySpeakers(
+export async function reidentifySpeakers(
   samples: Float32Array,
   sampleRate: number,
   seg: LocalSegmentation,
@@ -55,13 +59,18 @@ export function reidentifySpeakers(
   tracks: Tracks,
   bounds: SpeakerBounds,
   options: ReidentifyOptions = {},
-): FrameLabels {
+): Promise<FrameLabels> {
+  throwIfAborted(options.signal);
+  // Seconds of work on long files: all stages share one time slice and hand the loop back when it is spent.
+  const pause = createYielder(DEFAULT_SLICE_MS, options.signal);
   const k = seg.numLocalSpeakers;
   const trackFrames = reconstructFrames(seg, count, (c, s) => tracks.trackOf[c * k + s]);
-  const pieces = extractPieces(samples, sampleRate, trackFrames, count, seg.frames, {
+  await pause(); // reconstructFrames alone takes tens of ms on an hour of audio
+  const lengths = {
     maxPieceSeconds: options.maxPieceSeconds ?? 2,
     minPieceSeconds: options.minPieceSeconds ?? 0.3,
-  });
+  };
+  const pieces = await extractPieces(samples, sampleRate, trackFrames, count, seg.frames, lengths, pause);
   if (pieces.length === 0) {
     // Too little single-speaker speech to compare voices: tracks are the speakers, within the bounds.
     const cap = Math.max(1, bounds.exact ?? bounds.max);
@@ -71,39 +80,52 @@ export function reidentifySpeakers(
   const all = new GaussianStats(pieces[0].stats.dim);
   for (const piece of pieces) all.addStats(piece.stats);
   const scorer = BicScorer.forData(all);
-  const spreadOf = (cluster: Cluster): number => halfSplitGlr(scorer, cluster);
+  const linked = await linkAlongTracks(pieces, scorer, options.linearLambda ?? 0.5, pause);
+  const clusters = await clusterGlobally(linked, scorer, bounds, options, pause);
+  return labelFrames(trackFrames, pieces, clusters, pause);
+}
 
-  // 1. Along each track, consecutive pieces stay together while they sound like one voice.
-  const linearLambda = options.linearLambda ?? 0.5;
-  let clusters: Cluster[] = [];
-  const byTrack = new Map<number, AcousticPiece[]>();
-  for (const piece of pieces) {
-    const list = byTrack.get(piece.track) ?? [];
-    list.push(piece);
-    byTrack.set(piece.track, list);
-  }
-  for (const list of byTrack.values()) {
+/** 1. Along each track, consecutive pieces stay together while they sound like one voice. */
+async function linkAlongTracks(
+  pieces: AcousticPiece[],
+  scorer: BicScorer,
+  lambda: number,
+  pause: Yielder,
+): Promise<Cluster[]> {
+  const clusters: Cluster[] = [];
+  for (const list of groupByTrack(pieces).values()) {
     let current: Cluster | null = null;
     for (const piece of list) {
       const next = scorer.group(piece.stats);
-      if (current) {
-        const merged = GaussianStats.merged(current.stats, piece.stats);
-        if (scorer.deltaBic(current, next, linearLambda, merged) < 0) {
-          current.stats = merged;
-          current.logDet = scorer.logDet(merged);
-          current.pieces.push(piece);
-          continue;
-        }
+      if (current && scorer.deltaBic(current, next, lambda) < 0) {
+        // The cluster owns its statistics (a copy of its first piece's), so they grow in place.
+        current.stats.addStats(piece.stats);
+        current.logDet = scorer.logDet(current.stats);
+        current.pieces.push(piece);
+      } else {
+        const stats = new GaussianStats(scorer.dim);
+        stats.addStats(piece.stats);
+        current = { stats, logDet: next.logDet, pieces: [piece], spread: NaN };
+        clusters.push(current);
       }
-      const stats = new GaussianStats(all.dim);
-      stats.addStats(piece.stats);
-      current = { stats, logDet: next.logDet, pieces: [piece], spread: NaN };
-      clusters.push(current);
+      await pause();
     }
   }
-  for (const cluster of clusters) cluster.spread = spreadOf(cluster);
+  for (const cluster of clusters) {
+    cluster.spread = halfSplitGlr(scorer, cluster);
+    await pause();
+  }
+  return clusters;
+}
 
-  // 2. Global ΔBIC clustering; long files are first reduced block by block (bounded memory).
+/** 2. Global ΔBIC clustering; long files are first reduced block by block (bounded memory). */
+async function clusterGlobally(
+  initial: Cluster[],
+  scorer: BicScorer,
+  bounds: SpeakerBounds,
+  options: ReidentifyOptions,
+  pause: Yielder,
+): Promise<Cluster[]> {
   const orderLambda = options.orderLambda ?? 1;
   const stopLambda = options.stopLambda ?? 1.65;
   const capFrames = options.capFrames ?? 3000;
@@ -111,62 +133,83 @@ export function reidentifySpeakers(
   // A block must hold more clusters than the speakers it may have to keep apart.
   const blockSize = Math.max(8, 2 * (bounds.exact ?? bounds.min), options.blockSize ?? 300);
   const mergeInto = (list: Cluster[]) => (a: number, b: number) => {
+    // Each cluster owns its statistics, so merging adds to them in place.
     const target = list[a];
-    target.stats = GaussianStats.merged(target.stats, list[b].stats);
+    target.stats.addStats(list[b].stats);
     target.logDet = scorer.logDet(target.stats);
     target.pieces.push(...list[b].pieces);
-    target.spread = spreadOf(target);
+    target.spread = halfSplitGlr(scorer, target);
   };
-  const run = (list: Cluster[], stop: (a: Cluster, b: Cluster, clusters: number) => boolean): Cluster[] => {
-    const owner = agglomerate(
+  type Stop = (a: Cluster, b: Cluster, clusters: number) => boolean;
+  const run = async (list: Cluster[], stop: Stop): Promise<Cluster[]> => {
+    const owner = await agglomerate(
       list.length,
       (a, b) => scorer.deltaBic(list[a], list[b], orderLambda),
       mergeInto(list),
       (a, b, _cost, n) => stop(list[a], list[b], n),
+      pause,
     );
     return list.filter((_, i) => owner[i] === i);
   };
+  const runBlocks = async (blocks: Cluster[][], stop: (block: Cluster[]) => Stop): Promise<Cluster[]> => {
+    const out: Cluster[] = [];
+    for (const block of blocks) out.push(...(await run(block, stop(block))));
+    return out;
+  };
   const differentSpeakers = (a: Cluster, b: Cluster): boolean => {
-    const merged = GaussianStats.merged(a.stats, b.stats);
-    if (scorer.cappedDeltaBic(a, b, stopLambda, capFrames, merged) <= 0) return false;
+    if (scorer.cappedDeltaBic(a, b, stopLambda, capFrames) <= 0) return false;
     // Both larger than the cap: judge by their distance relative to their own spread instead.
     if (a.stats.count >= capFrames && b.stats.count >= capFrames) {
       const spread = Math.max(a.spread || 0, b.spread || 0);
-      if (spread > 0 && scorer.glr(a, b, merged) / merged.count <= ratio * spread) return false;
+      if (spread > 0 && scorer.glr(a, b) / (a.stats.count + b.stats.count) <= ratio * spread) return false;
     }
     return true;
   };
-  while (clusters.length > blockSize) {
-    // Time-ordered blocks keep neighbouring (likely same-speaker) segments together.
-    clusters.sort((a, b) => a.pieces[0].firstFrame - b.pieces[0].firstFrame);
+  // Time-ordered blocks keep neighbouring (likely same-speaker) segments together.
+  const toBlocks = (list: Cluster[]): Cluster[][] => {
+    list.sort((a, b) => a.pieces[0].firstFrame - b.pieces[0].firstFrame);
     const blocks: Cluster[][] = [];
-    for (let i = 0; i < clusters.length; i += blockSize) blocks.push(clusters.slice(i, i + blockSize));
-    let reduced = blocks.flatMap((block) => run(block, (a, b) => differentSpeakers(a, b)));
+    for (let i = 0; i < list.length; i += blockSize) blocks.push(list.slice(i, i + blockSize));
+    return blocks;
+  };
+  let clusters = initial;
+  while (clusters.length > blockSize) {
+    let reduced = await runBlocks(toBlocks(clusters), () => differentSpeakers);
     if (reduced.length > 0.75 * clusters.length) {
-      // Too little merged on its own: halve every block so that the loop always ends.
-      reduced = blocks.flatMap((block) => run(block, (_a, _b, n) => n <= Math.ceil(block.length / 2)));
+      // Too little merged on its own: halve what is left, block by block, so that the loop always ends.
+      // (Merging mutated the surviving clusters, so this must start from them, not from the old blocks.)
+      reduced = await runBlocks(
+        toBlocks(reduced),
+        (block) => (_a, _b, n) => n <= Math.ceil(block.length / 2),
+      );
     }
     clusters = reduced;
   }
-  clusters = run(clusters, (a, b, n) => {
+  return run(clusters, (a, b, n) => {
     if (bounds.exact !== undefined) return n <= bounds.exact;
     if (n <= Math.max(1, bounds.min)) return true;
     if (n > bounds.max) return false;
     return differentSpeakers(a, b);
   });
+}
 
-  // 3. Every frame of a track takes the cluster of that track's nearest piece.
+/** Labelling a frame is cheap: checking the clock for every frame would cost more than the work. */
+const FRAMES_PER_PAUSE_CHECK = 1024;
+
+/** 3. Every frame of a track takes the cluster of that track's nearest piece. */
+async function labelFrames(
+  trackFrames: FrameLabels,
+  pieces: AcousticPiece[],
+  clusters: Cluster[],
+  pause: Yielder,
+): Promise<FrameLabels> {
   const clusterOfPiece = new Map<AcousticPiece, number>();
   clusters.forEach((cluster, index) => cluster.pieces.forEach((piece) => clusterOfPiece.set(piece, index)));
-  const piecesOfTrack = new Map<number, AcousticPiece[]>();
-  for (const piece of pieces) {
-    const list = piecesOfTrack.get(piece.track) ?? [];
-    list.push(piece);
-    piecesOfTrack.set(piece.track, list);
-  }
+  const piecesOfTrack = groupByTrack(pieces);
   const { slots, labels, numFrames } = trackFrames;
   const out = new Int32Array(labels.length).fill(-1);
   for (let g = 0; g < numFrames; g++) {
+    if (g % FRAMES_PER_PAUSE_CHECK === 0) await pause();
     let used = 0;
     for (let i = 0; i < slots; i++) {
       const track = labels[g * slots + i];
@@ -179,6 +222,17 @@ export function reidentifySpeakers(
     }
   }
   return { numFrames, slots, labels: out };
+}
+
+/** Pieces by track, each list in time order (as extracted). */
+function groupByTrack(pieces: AcousticPiece[]): Map<number, AcousticPiece[]> {
+  const byTrack = new Map<number, AcousticPiece[]>();
+  for (const piece of pieces) {
+    const list = byTrack.get(piece.track) ?? [];
+    list.push(piece);
+    byTrack.set(piece.track, list);
+  }
+  return byTrack;
 }
 
 function halfSplitGlr(scorer: BicScorer, cluster: Cluster): number {

@@ -1,7 +1,8 @@
-import * as ort from 'onnxruntime-node';
-import { AbortError, InferenceError, ModelLoadError, throwIfAborted } from './errors';
+import { forEachConcurrently } from './concurrency';
+import { InferenceError, ModelLoadError, throwIfAborted } from './errors';
+import type { InferencePool } from './inference-pool';
 import { metadataInteger } from './onnx-metadata';
-import { type SessionConfig, errorMessage, loadOnnxModel } from './onnx-session';
+import { type SessionConfig, loadOnnxModel } from './onnx-session';
 import { powersetMasks } from './powerset';
 
 const MODEL_NAME = 'segmentation model';
@@ -56,7 +57,7 @@ export interface SegmentOptions {
 
 export class SegmentationModel {
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly pool: InferencePool,
     private readonly inputName: string,
     private readonly outputName: string,
     readonly info: SegmentationModelInfo,
@@ -64,7 +65,7 @@ export class SegmentationModel {
   ) {}
 
   static async load(modelPath: string, config: SessionConfig): Promise<SegmentationModel> {
-    const { session, metadata } = await loadOnnxModel(modelPath, config, MODEL_NAME);
+    const { pool, metadata } = await loadOnnxModel(modelPath, config, MODEL_NAME);
     const read = (key: string, fallback: number): number =>
       metadataInteger(metadata, key, fallback, MODEL_NAME);
     const info: SegmentationModelInfo = {
@@ -78,22 +79,22 @@ export class SegmentationModel {
     };
     const classMasks = powersetMasks(info.numLocalSpeakers, info.maxSpeakersPerFrame);
     if (classMasks.length !== info.numClasses || info.numLocalSpeakers > 8) {
-      await session.release();
+      await pool.close();
       throw new ModelLoadError(
         `${MODEL_NAME}: ${info.numClasses} classes do not form the powerset of ${info.numLocalSpeakers} speakers taken up to ${info.maxSpeakersPerFrame} at a time`,
       );
     }
     if (info.windowSamples <= 0 || info.receptiveFieldShift <= 0 || info.sampleRate <= 0) {
-      await session.release();
+      await pool.close();
       throw new ModelLoadError(`${MODEL_NAME}: metadata gives a zero window, frame shift or sample rate`);
     }
-    if (session.inputNames.length !== 1 || session.outputNames.length < 1) {
-      await session.release();
+    if (pool.inputs.length !== 1 || pool.outputs.length < 1) {
+      await pool.close();
       throw new ModelLoadError(
-        `${MODEL_NAME}: expected one waveform input, found inputs [${session.inputNames.join(', ')}]`,
+        `${MODEL_NAME}: expected one waveform input, found inputs [${pool.inputs.map((v) => v.name).join(', ')}]`,
       );
     }
-    return new SegmentationModel(session, session.inputNames[0], session.outputNames[0], info, classMasks);
+    return new SegmentationModel(pool, pool.inputs[0].name, pool.outputs[0].name, info, classMasks);
   }
 
   get frames(): FrameGrid {
@@ -114,12 +115,14 @@ export class SegmentationModel {
 
     let framesPerChunk = 0;
     let activity = new Uint8Array(0);
-    const input = new Float32Array(Math.min(batchSize, numChunks) * windowSamples);
-    for (let first = 0; first < numChunks; first += batchSize) {
+    const numBatches = Math.ceil(numChunks / batchSize);
+    let chunksDone = 0;
+    // Two batches per inference thread in flight: one running, one queued behind it.
+    await forEachConcurrently(numBatches, 2 * this.pool.size, async (batchIndex) => {
       throwIfAborted(options.signal);
+      const first = batchIndex * batchSize;
       const count = Math.min(batchSize, numChunks - first);
-      const batch = input.subarray(0, count * windowSamples);
-      batch.fill(0);
+      const batch = new Float32Array(count * windowSamples);
       for (let i = 0; i < count; i++) {
         const start = (first + i) * stepSamples;
         batch.set(
@@ -135,8 +138,9 @@ export class SegmentationModel {
         throw new InferenceError(`${MODEL_NAME}: output frame count changed between batches`);
       }
       this.decode(output.data, first, count, framesPerChunk, chunkStartFrames, numFrames, activity);
-      options.onProgress?.((first + count) / numChunks);
-    }
+      chunksDone += count;
+      options.onProgress?.(chunksDone / numChunks);
+    });
     throwIfAborted(options.signal);
     return {
       numChunks,
@@ -152,27 +156,22 @@ export class SegmentationModel {
   }
 
   async release(): Promise<void> {
-    await this.session.release();
+    await this.pool.close();
   }
 
   private async run(batch: Float32Array, count: number): Promise<{ data: Float32Array; frames: number }> {
     const { windowSamples, numClasses } = this.info;
-    let results: ort.InferenceSession.OnnxValueMapType;
-    try {
-      const x = new ort.Tensor('float32', batch, [count, 1, windowSamples]);
-      results = await this.session.run({ [this.inputName]: x });
-    } catch (error) {
-      if (error instanceof AbortError) throw error;
-      throw new InferenceError(`${MODEL_NAME}: inference failed: ${errorMessage(error)}`, { cause: error });
-    }
-    const y = results[this.outputName] as ort.Tensor;
-    const dims = y.dims;
-    if (dims.length !== 3 || dims[0] !== count || dims[2] !== numClasses || y.type !== 'float32') {
+    const results = await this.pool.run({
+      [this.inputName]: { type: 'float32', data: batch, dims: [count, 1, windowSamples] },
+    });
+    const y = results[this.outputName];
+    const dims = y?.dims ?? [];
+    if (dims.length !== 3 || dims[0] !== count || dims[2] !== numClasses) {
       throw new InferenceError(
-        `${MODEL_NAME}: expected output [${count}, frames, ${numClasses}] float32, got [${dims.join(', ')}] ${y.type}`,
+        `${MODEL_NAME}: expected output [${count}, frames, ${numClasses}] float32, got [${dims.join(', ')}]`,
       );
     }
-    return { data: y.data as Float32Array, frames: dims[1] };
+    return { data: y.data, frames: dims[1] };
   }
 
   private decode(

@@ -202,7 +202,10 @@ export class EnvDto {
   @IsIn(['cpu', 'cuda'], { message: 'DIARIZATION_PROVIDER must be cpu or cuda' })
   DIARIZATION_PROVIDER: 'cpu' | 'cuda' = 'cpu';
 
-  /** ONNX Runtime intra-op threads; 0 = its own default. */
+  /**
+   * Diarization inference threads, each running whole windows on its own single-threaded ONNX Runtime
+   * session off the event loop (~80 MB each); 0 = the cores up to 4 (1 with cuda).
+   */
   @Type(() => Number)
   @IsInt()
   @Min(0)

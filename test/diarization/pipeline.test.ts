@@ -222,11 +222,11 @@ describe('segmentation model and embedding-free linking internals', { skip: need
           })),
         );
         const seg = await model.segment(samples, { stepSamples: 16000, batchSize: 8 });
-        const silent = findSilentFrames(samples, seg, 16000);
+        const silent = await findSilentFrames(samples, seg, 16000);
         clearFrames(seg, silent);
         const count = estimateSpeakerCount(seg);
         const tracks = stitchLocalSpeakers(seg);
-        const frames = reidentifySpeakers(
+        const frames = await reidentifySpeakers(
           samples,
           16000,
           seg,

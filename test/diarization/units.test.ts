@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { InvalidArgumentError, resolveSpeakerBounds } from '../../libs/diarization';
 import { estimateSpeakerCount, reconstructFrames, roundHalfEven } from '../../libs/diarization/aggregation';
-import { MAX_AGGLOMERATE_ITEMS, agglomerate } from '../../libs/diarization/agglomerative';
+import { MAX_AGGLOMERATE_ITEMS, agglomerate, agglomerateSync } from '../../libs/diarization/agglomerative';
 import { maxWeightAssignment } from '../../libs/diarization/hungarian';
 import { readOnnxMetadata } from '../../libs/diarization/onnx-metadata';
 import { powersetMasks } from '../../libs/diarization/powerset';
 import { type LocalSegmentation, countChunks } from '../../libs/diarization/segmentation';
 import { stitchLocalSpeakers } from '../../libs/diarization/stitching';
+import { createYielder } from '../../libs/diarization/time-slice';
 import { framesToTurns, renumberByFirstAppearance } from '../../libs/diarization/turns';
 
 /** A hand-made segmentation: `spans[c][s]` lists [first, end) chunk frames where local speaker s talks. */
@@ -75,32 +76,50 @@ describe('building blocks', () => {
     assert.deepEqual(maxWeightAssignment([[1], [3], [2]]), [-1, 0, -1]);
   });
 
-  test('agglomerate merges the closest pairs first and refuses unbounded inputs', () => {
+  test('agglomerate merges the closest pairs first and refuses unbounded inputs', async () => {
     const points = [0, 0.1, 0.25, 10, 10.2, 30];
-    const sums = points.map((p) => ({ sum: p, n: 1 }));
-    const owner = agglomerate(
-      points.length,
-      (a, b) => Math.abs(sums[a].sum / sums[a].n - sums[b].sum / sums[b].n),
-      (a, b) => {
-        sums[a].sum += sums[b].sum;
-        sums[a].n += sums[b].n;
-      },
-      (_a, _b, cost) => cost > 2,
-    );
+    // Fresh items for each run: merging updates them.
+    const problem = () => {
+      const sums = points.map((p) => ({ sum: p, n: 1 }));
+      return [
+        points.length,
+        (a: number, b: number) => Math.abs(sums[a].sum / sums[a].n - sums[b].sum / sums[b].n),
+        (a: number, b: number) => {
+          sums[a].sum += sums[b].sum;
+          sums[a].n += sums[b].n;
+        },
+        (_a: number, _b: number, cost: number) => cost > 2,
+      ] as const;
+    };
+    // A zero time slice pauses at every step: the result must not depend on the pauses.
+    const owner = await agglomerate(...problem(), createYielder(0));
     assert.deepEqual(Array.from(new Set(owner)).length, 3);
     assert.equal(owner[0], owner[2]);
     assert.equal(owner[3], owner[4]);
     assert.notEqual(owner[5], owner[3]);
-    assert.throws(
-      () =>
-        agglomerate(
-          MAX_AGGLOMERATE_ITEMS + 1,
-          () => 0,
-          () => undefined,
-          () => true,
-        ),
+    assert.deepEqual(agglomerateSync(...problem()), owner);
+    await assert.rejects(
+      agglomerate(
+        MAX_AGGLOMERATE_ITEMS + 1,
+        () => 0,
+        () => undefined,
+        () => true,
+      ),
       RangeError,
     );
+  });
+
+  test('createYielder pauses only once its slice is spent; a fired signal rejects after a pause', async () => {
+    let turned = false;
+    setImmediate(() => (turned = true));
+    await createYielder(60_000)();
+    assert.equal(turned, false, 'within its slice it must not give the event loop a turn');
+    await createYielder(0)();
+    assert.equal(turned, true, 'past its slice it must let the event loop turn');
+    const controller = new AbortController();
+    const pause = createYielder(0, controller.signal);
+    controller.abort();
+    await assert.rejects(pause(), { name: 'AbortError' });
   });
 
   test('ONNX metadata is read from protobuf bytes; garbage is a clear error', () => {

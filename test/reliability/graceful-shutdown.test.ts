@@ -64,8 +64,8 @@ describe('graceful shutdown on SIGTERM', { skip }, () => {
   test('past the grace period the running job is handed back with its upload, and another worker completes it', async (t) => {
     const graceMs = 1500;
     const worker = await cluster.startWorker({ SHUTDOWN_GRACE_MS: String(graceMs) });
-    // 60 s of speech: two whisper.cpp windows and diarization, far longer than the grace period.
-    const long = await post(encodeWav(loopedSpeech(60)));
+    // 5 min of speech: ten whisper.cpp windows and diarization, several seconds even on a fast machine.
+    const long = await post(encodeWav(loopedSpeech(300)));
     await until(() => taskInProgress(worker.output()) === long, 60_000, 'the worker never started the job');
     await sleep(500);
     const stopping = Date.now();

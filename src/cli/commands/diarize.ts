@@ -45,7 +45,7 @@ export function registerDiarizeCommand(program: Command): void {
     .option('--format <format>', 'rttm or json', 'rttm')
     .option('--exclusive', 'print one-speaker-at-a-time turns instead of overlapping ones')
     .option('--step <ratio>', 'window step as a fraction of the 10 s window (default 0.1)', positiveNumber)
-    .option('--threads <n>', 'ONNX Runtime threads', positiveInteger)
+    .option('--threads <n>', 'inference threads (default: cores up to 4)', positiveInteger)
     .option('--device <device>', 'cpu or cuda', 'cpu')
     .action(async (file: string, options: DiarizeCommandOptions) => {
       if (!options.segmentationModel) {
