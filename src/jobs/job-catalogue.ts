@@ -44,6 +44,16 @@ export interface JobPayloads {
 export const STAGES = ['initializing', 'transcribing', 'diarizing', 'combining'] as const;
 export type Stage = (typeof STAGES)[number];
 
+/** What the worker's handler returns for a job that ran: Bull hands it to 'completed' listeners. */
+export interface JobOutcome {
+  /** Length of the decoded audio, exact (from the samples, not a container header). */
+  audioSeconds: number | null;
+}
+
+export function isJobOutcome(value: unknown): value is JobOutcome {
+  return typeof value === 'object' && value !== null && 'audioSeconds' in value;
+}
+
 /** What a worker stores with job.progress(). */
 export interface JobProgress {
   stage: Stage;

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { Job, JobOptions, Queue } from 'bull';
 import { runInTask } from '../common/task-context';
 import { AppConfig } from '../config/app-config';
-import { JobName, QueueName, type TranscribeJobData } from './job-catalogue';
+import { JobName, type JobOutcome, QueueName, type TranscribeJobData } from './job-catalogue';
 
 export type TranscribeJob = Job<TranscribeJobData>;
 
@@ -53,7 +53,7 @@ export class TranscriptionQueueRepository {
   }
 
   /** Registers the worker's handler; only worker processes call this. */
-  process(concurrency: number, handler: (job: TranscribeJob) => Promise<void>): void {
+  process(concurrency: number, handler: (job: TranscribeJob) => Promise<JobOutcome | undefined>): void {
     // Every log line written while the job runs carries its task id (see task-context).
     void this.queue.process(JobName.Transcribe, concurrency, (job: TranscribeJob) =>
       runInTask(job.data.taskId, () => handler(job)),

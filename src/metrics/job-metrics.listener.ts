@@ -1,6 +1,5 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { probeMedia } from '../../libs/audio';
-import { isJobProgress, type Stage } from '../jobs/job-catalogue';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { isJobOutcome, isJobProgress, type Stage } from '../jobs/job-catalogue';
 import { type TranscribeJob, TranscriptionQueueRepository } from '../jobs/transcription-queue.repository';
 import { AppMetrics } from './app-metrics';
 
@@ -8,7 +7,6 @@ interface RunningJob {
   startedAt: number;
   stage: Stage;
   stageSince: number;
-  audioSeconds: Promise<number | null>;
 }
 
 /**
@@ -18,7 +16,6 @@ interface RunningJob {
  */
 @Injectable()
 export class JobMetricsListener implements OnApplicationBootstrap {
-  private readonly logger = new Logger(JobMetricsListener.name);
   private readonly running = new Map<string, RunningJob>();
 
   constructor(
@@ -29,22 +26,15 @@ export class JobMetricsListener implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     this.queue.onWorkerEvent('active', (job) => this.started(job));
     this.queue.onWorkerEvent('progress', (job, progress) => this.progressed(job, progress));
-    this.queue.onWorkerEvent('completed', (job) => void this.ended(job, 'completed'));
-    this.queue.onWorkerEvent('failed', (job) => void this.ended(job, 'failed'));
+    this.queue.onWorkerEvent('completed', (job, outcome) =>
+      this.ended(job, 'completed', isJobOutcome(outcome) ? outcome.audioSeconds : null),
+    );
+    this.queue.onWorkerEvent('failed', (job) => this.ended(job, 'failed', null));
   }
 
   private started(job: TranscribeJob): void {
     const now = Date.now();
-    // The header's duration: a hint, but one ffprobe costs little next to a transcription.
-    const audioSeconds = probeMedia(job.data.filePath)
-      .then((info) => info.durationSeconds)
-      .catch(() => null);
-    this.running.set(String(job.id), {
-      startedAt: now,
-      stage: 'initializing',
-      stageSince: now,
-      audioSeconds,
-    });
+    this.running.set(String(job.id), { startedAt: now, stage: 'initializing', stageSince: now });
   }
 
   private progressed(job: TranscribeJob, progress: unknown): void {
@@ -56,7 +46,7 @@ export class JobMetricsListener implements OnApplicationBootstrap {
     entry.stageSince = now;
   }
 
-  private async ended(job: TranscribeJob | null, state: 'completed' | 'failed'): Promise<void> {
+  private ended(job: TranscribeJob | null, state: 'completed' | 'failed', audioSeconds: number | null): void {
     if (!job) return;
     const entry = this.running.get(String(job.id));
     this.running.delete(String(job.id));
@@ -66,15 +56,9 @@ export class JobMetricsListener implements OnApplicationBootstrap {
     this.metrics.stageDuration.observe({ stage: entry.stage }, (now - entry.stageSince) / 1000);
     const elapsed = (now - entry.startedAt) / 1000;
     this.metrics.jobDuration.observe({ state }, elapsed);
-    if (state !== 'completed') return;
-    try {
-      const audio = await entry.audioSeconds;
-      if (audio && audio > 0) {
-        this.metrics.audioSeconds.inc(audio);
-        this.metrics.realTimeFactor.observe(elapsed / audio);
-      }
-    } catch (error) {
-      this.logger.debug(`no audio duration for task ${String(job.id)}: ${String(error)}`);
-    }
+    // Skipped or cancelled jobs complete without audio: they say nothing about the real-time factor.
+    if (state !== 'completed' || !audioSeconds || audioSeconds <= 0) return;
+    this.metrics.audioSeconds.inc(audioSeconds);
+    this.metrics.realTimeFactor.observe(elapsed / audioSeconds);
   }
 }

@@ -6,6 +6,11 @@ export class RedisKeys {
     return `${this.prefix}:result:${taskId}`;
   }
 
+  /** A pub/sub channel, not a key: the id of every task whose result was just stored. */
+  resultStored(): string {
+    return `${this.prefix}:result-stored`;
+  }
+
   /** Set by DELETE /result/{task_id}; the worker running the task polls it. */
   cancel(taskId: string): string {
     return `${this.prefix}:cancel:${taskId}`;

@@ -2,11 +2,15 @@ import { Module } from '@nestjs/common';
 import { RedisModule } from '../redis/redis.module';
 import { CancelFlags } from './cancel-flags.repository';
 import { ResultStore } from './result-store.repository';
+import { ResultWaiter } from './result-waiter';
 
-/** Where finished results wait for their owner: written by workers, read by the API. */
+/**
+ * Where finished results wait for their owner: written by workers, read by the API, which may also
+ * wait to hear of them (ResultWaiter).
+ */
 @Module({
   imports: [RedisModule],
-  providers: [ResultStore, CancelFlags],
-  exports: [ResultStore, CancelFlags],
+  providers: [ResultStore, CancelFlags, ResultWaiter],
+  exports: [ResultStore, CancelFlags, ResultWaiter],
 })
 export class ResultStoreModule {}

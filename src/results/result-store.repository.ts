@@ -12,15 +12,18 @@ export interface StoredResult {
 }
 
 // Writes only when no result exists yet: the fallback failure path must never overwrite a result.
+// The announcement goes out in the same script, so a waiter that hears it always finds the result.
 const SAVE_IF_ABSENT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'json', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1`;
 
 /**
  * Finished results in Redis hashes that expire RESULT_TTL_MS after the job ends. The body is stored
- * serialised, so delivering it costs no parse and no re-serialisation.
+ * serialised, so delivering it costs no parse and no re-serialisation. Each stored task id is also
+ * published on the result-stored channel, for requests waiting on it (ResultWaiter).
  */
 @Injectable()
 export class ResultStore {
@@ -36,6 +39,7 @@ export class ResultStore {
       .multi()
       .hset(key, 'owner', owner, 'json', JSON.stringify(body))
       .pexpire(key, this.config.results.ttlMs)
+      .publish(this.keys.resultStored(), taskId)
       .exec();
   }
 
@@ -48,6 +52,8 @@ export class ResultStore {
       owner,
       JSON.stringify(body),
       String(this.config.results.ttlMs),
+      this.keys.resultStored(),
+      taskId,
     );
     return written === 1;
   }

@@ -30,6 +30,8 @@ import { CANCELLED_RESPONSE_SCHEMA } from './dto/cancelled-response.schema';
 import { type CancelledBody, type ResultFormat, ResultsService } from './results.service';
 
 const RESULT_FORMATS: readonly ResultFormat[] = ['json', 'srt', 'vtt', 'txt', 'rttm'];
+/** The longest a GET /result may be held: below the usual 60 s idle timeout of proxies. */
+export const MAX_WAIT_SECONDS = 30;
 
 function parseFormat(value: unknown): ResultFormat {
   if (value === undefined || value === '') return 'json';
@@ -38,6 +40,22 @@ function parseFormat(value: unknown): ResultFormat {
     throw new BadRequestException(`format must be one of ${RESULT_FORMATS.join(', ')}`);
   }
   return format as ResultFormat;
+}
+
+/**
+ * `wait` (seconds, 0 to MAX_WAIT_SECONDS, fractions allowed; absent or 0: answer at once). A held
+ * request stops waiting when its client goes away: before the response is sent, 'close' means that.
+ */
+function waitOption(value: unknown, response: Response): { ms: number; signal: AbortSignal } | undefined {
+  if (value === undefined || value === '') return undefined;
+  const seconds = typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_WAIT_SECONDS) {
+    throw new BadRequestException(`wait must be a number of seconds from 0 to ${MAX_WAIT_SECONDS}`);
+  }
+  if (seconds === 0) return undefined;
+  const gone = new AbortController();
+  response.once('close', () => gone.abort());
+  return { ms: Math.round(seconds * 1000), signal: gone.signal };
 }
 
 @ApiTags('transcription')
@@ -58,10 +76,18 @@ export class ResultsController {
       '(subtitles with the speaker, cut at speaker changes and at 7 s / 2 lines of 42 characters), ' +
       'txt (one paragraph per speaker turn), rttm (10-field SPEAKER lines). The pending, processing ' +
       'and failed answers are always JSON, whatever the format. A POST /diarize result is available ' +
-      'as json or rttm only.',
+      'as json or rttm only. `wait` (seconds, optional) holds a pending or processing answer until ' +
+      'the task finishes or the time runs out, then answers as it stands: the same answers, seen as ' +
+      'soon as they exist, by one request instead of many polls.',
   })
   @ApiParam({ name: 'task_id', description: 'The id POST /transcribe or POST /diarize returned' })
   @ApiQuery({ name: 'format', required: false, enum: RESULT_FORMATS, description: 'Default json' })
+  @ApiQuery({
+    name: 'wait',
+    required: false,
+    type: Number,
+    description: `Seconds (0 to ${MAX_WAIT_SECONDS}, default 0) to wait for the task to finish`,
+  })
   @ApiProduces('application/json', 'application/x-subrip', 'text/vtt', 'text/plain')
   @ApiOkResponse({
     schema: RESULT_RESPONSE_SCHEMA,
@@ -70,15 +96,17 @@ export class ResultsController {
       'Completed entries of a POST /diarize task are {speaker, start, end}; with word_timestamps=true ' +
       'each entry also carries words: [{word, start, end, probability, speaker}].',
   })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Unknown format' })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Unknown format, or wait out of range' })
   @ApiUnauthorizedResponse({ type: ErrorBodyDto, description: 'Missing or invalid token' })
   async result(
     @Param('task_id') taskId: string,
     @Query('format') formatQuery: unknown,
+    @Query('wait') waitQuery: unknown,
     @Owner() owner: string,
     @Res() response: Response,
   ): Promise<void> {
-    const answer = await this.results.answer(taskId, owner, parseFormat(formatQuery));
+    const format = parseFormat(formatQuery);
+    const answer = await this.results.answer(taskId, owner, format, waitOption(waitQuery, response));
     const { onDelivered } = answer;
     if (onDelivered) {
       // 'finish' means the whole body went to the OS, but Node emits it even after the peer reset

@@ -8,6 +8,7 @@ import { UploadFiles } from '../upload/upload-files';
 import { CancelFlags } from './cancel-flags.repository';
 import { ResultStore } from './result-store.repository';
 import type { ResultBody, SpeakerTurnEntry, Utterance } from './result-types';
+import { ResultWaiter } from './result-waiter';
 
 /** What GET /result may deliver: the contract's JSON (default) or a text rendering of it. */
 export type ResultFormat = 'json' | TextFormat;
@@ -39,15 +40,47 @@ export class ResultsService {
     private readonly queue: TranscriptionQueueRepository,
     private readonly cancelFlags: CancelFlags,
     private readonly files: UploadFiles,
+    private readonly waiter: ResultWaiter,
   ) {}
 
   /**
    * Unknown ids, other owners' tasks, waiting tasks and already delivered results all answer
-   * `pending`, so that an id tells a stranger nothing.
+   * `pending`, so that an id tells a stranger nothing. With `wait`, an answer that is not a finished
+   * result is held until the task's result is stored, `wait.ms` pass or the client goes away, then
+   * given as things stand: the same answers, seen sooner than by polling.
    */
-  async answer(taskId: string, owner: string, format: ResultFormat = 'json'): Promise<ResultAnswer> {
+  async answer(
+    taskId: string,
+    owner: string,
+    format: ResultFormat = 'json',
+    wait?: { ms: number; signal?: AbortSignal },
+  ): Promise<ResultAnswer> {
     if (!isTaskId(taskId)) return pending();
-    const [stored, queued] = await Promise.all([this.store.find(taskId), this.queue.lookup(taskId)]);
+    if (!wait || wait.ms <= 0) return this.answerNow(taskId, owner, format);
+    const watch = await this.waiter.watch(taskId).catch((error: unknown) => {
+      // Waiting is a convenience: without notifications the client polls, as it would without wait.
+      this.logger.warn(`cannot wait for task ${taskId}: ${String(error)}`);
+      return null;
+    });
+    if (!watch) return this.answerNow(taskId, owner, format);
+    try {
+      const first = await this.answerNow(taskId, owner, format);
+      if (first.onDelivered || wait.signal?.aborted) return first;
+      await watch.wait(wait.ms, wait.signal);
+      return await this.answerNow(taskId, owner, format);
+    } finally {
+      watch.close();
+    }
+  }
+
+  private async answerNow(taskId: string, owner: string, format: ResultFormat): Promise<ResultAnswer> {
+    // One round trip (auto-pipelined): the cancel flag is only needed for a running task, but
+    // reading it alongside costs less than a second round trip on every poll of one.
+    const [stored, queued, cancelled] = await Promise.all([
+      this.store.find(taskId),
+      this.queue.lookup(taskId),
+      this.cancelFlags.isRaised(taskId),
+    ]);
     if (stored) {
       if (stored.owner !== owner || stored.json === null) return pending();
       const onDelivered = (): Promise<void> => this.forget(taskId);
@@ -63,7 +96,7 @@ export class ResultsService {
     }
     if (queued.kind !== 'active' || queued.owner !== owner) return pending();
     // Cancelled but not yet stopped by its worker: already gone as far as the client is concerned.
-    if (await this.cancelFlags.isRaised(taskId)) return pending();
+    if (cancelled) return pending();
     const progress: JobProgress = isJobProgress(queued.progress)
       ? queued.progress
       : { stage: 'initializing', percent: 0 };

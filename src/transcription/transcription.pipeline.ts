@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decodeToPcm } from '../../libs/audio';
+import { WHISPER_SAMPLE_RATE, decodeToPcm } from '../../libs/audio';
 import { DiarizationEngine, type SpeakerUtterance } from '../diarization/diarization-engine';
 import type { JobMode, Stage, TranscriptionParams } from '../jobs/job-catalogue';
 import type { SpeakerTurnEntry, Utterance } from '../results/result-types';
@@ -10,6 +10,8 @@ import { DiarizationUnavailableError, EmptyAudioError } from './job-errors';
 export interface PipelineHooks {
   signal: AbortSignal;
   report: (stage: Stage, percent: number) => void;
+  /** The decoded audio's length, once known. */
+  onDecoded?: (audioSeconds: number) => void;
 }
 
 /** Where each stage starts in the overall percentage; transcription dominates the time. */
@@ -108,10 +110,14 @@ export class TranscriptionPipeline {
     return toContractResults(utterances, { words: params.wordTimestamps === true });
   }
 
-  private async decode(filePath: string, { signal, report }: PipelineHooks): Promise<Float32Array> {
+  private async decode(
+    filePath: string,
+    { signal, report, onDecoded }: PipelineHooks,
+  ): Promise<Float32Array> {
     report('initializing', within('initializing', 0));
-    const samples = await decodeToPcm(filePath, { signal });
+    const samples = await decodeToPcm(filePath, { signal, sampleRate: WHISPER_SAMPLE_RATE });
     if (samples.length === 0) throw new EmptyAudioError();
+    onDecoded?.(samples.length / WHISPER_SAMPLE_RATE);
     return samples;
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import type { JobOutcome } from '../jobs/job-catalogue';
 import { type TranscribeJob, TranscriptionQueueRepository } from '../jobs/transcription-queue.repository';
 import { CancelFlags } from '../results/cancel-flags.repository';
 import { ResultStore } from '../results/result-store.repository';
@@ -34,7 +35,7 @@ class TranscriptionFailedError extends Error {
 @Injectable()
 export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(TranscriptionProcessor.name);
-  private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private readonly running = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
   /** Jobs this process handed back: Bull reports them as failed attempts, which they are not. */
   private readonly handedBack = new Set<string>();
 
@@ -80,7 +81,7 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
     await withinMs(this.allDone(), ABORT_SETTLE_MS);
   }
 
-  handleTranscribe(job: TranscribeJob): Promise<void> {
+  handleTranscribe(job: TranscribeJob): Promise<JobOutcome | undefined> {
     const controller = new AbortController();
     const done = this.run(job, controller).finally(() => this.running.delete(job.data.taskId));
     this.running.set(job.data.taskId, { controller, done });
@@ -104,17 +105,23 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
     await Promise.allSettled([...this.running.values()].map((job) => job.done));
   }
 
-  private async run(job: TranscribeJob, controller: AbortController): Promise<void> {
+  /** The job's outcome when it ran to a stored result; nothing when it was skipped or cancelled. */
+  private async run(job: TranscribeJob, controller: AbortController): Promise<JobOutcome | undefined> {
     const { taskId, owner, filePath, params } = job.data;
+    // Both checks in one round trip (auto-pipelined): each job waits for them before it starts.
+    const [earlier, cancelled] = await Promise.all([
+      this.results.find(taskId),
+      this.cancelFlags.isRaised(taskId),
+    ]);
     // A worker that died between storing the result and acknowledging the job leaves it to be run
     // again: the stored (or already delivered) result stands, and the client sees it only once.
-    if (await this.results.find(taskId)) {
+    if (earlier) {
       this.logger.warn(`task ${taskId} already has a result from an earlier run; not run again`);
       await this.files.remove(filePath);
       return;
     }
     // Cancelled while waiting, but taken by this worker before the API could remove it.
-    if (await this.cancelFlags.isRaised(taskId)) {
+    if (cancelled) {
       this.logger.log(`task ${taskId} was cancelled before it started`);
       await this.files.remove(filePath);
       return;
@@ -126,14 +133,17 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
     const progress = new ProgressReporter((value) => job.progress(value));
     const started = Date.now();
     let keepUpload = false;
+    let audioSeconds: number | null = null;
     try {
       const results = await this.pipeline.runMode(job.data.mode ?? 'transcribe', filePath, params, {
         signal: controller.signal,
         report: progress.report,
+        onDecoded: (seconds) => (audioSeconds = seconds),
       });
       await progress.flush();
       await this.store(taskId, owner, { status: 'completed', results });
       this.logger.log(`task ${taskId} completed in ${Date.now() - started} ms (${results.length} entries)`);
+      return { audioSeconds };
     } catch (error) {
       await progress.flush();
       if (controller.signal.reason instanceof JobCancelledError) {

@@ -13,6 +13,7 @@ import type { TranscriptionQueueRepository } from '../../src/jobs/transcription-
 import type { CancelFlags } from '../../src/results/cancel-flags.repository';
 import type { ResultStore } from '../../src/results/result-store.repository';
 import type { FinishedBody, Utterance } from '../../src/results/result-types';
+import type { ResultWaiter } from '../../src/results/result-waiter';
 import { type ResultFormat, ResultsService } from '../../src/results/results.service';
 import { resolveSpeakerParams } from '../../src/transcription/speaker-request';
 import { TranscriptionPipeline } from '../../src/transcription/transcription.pipeline';
@@ -158,7 +159,15 @@ function serviceWith(body: FinishedBody): { service: ResultsService; delivered: 
   } as unknown as ResultStore;
   const queue = { lookup: async () => ({ kind: 'unknown' }) } as unknown as TranscriptionQueueRepository;
   const flags = { isRaised: async () => false } as unknown as CancelFlags;
-  const service = new ResultsService(store, queue, flags, { dir: '/nonexistent' } as unknown as UploadFiles);
+  // No answer here waits: the results are finished.
+  const waiter = {} as unknown as ResultWaiter;
+  const service = new ResultsService(
+    store,
+    queue,
+    flags,
+    { dir: '/nonexistent' } as unknown as UploadFiles,
+    waiter,
+  );
   return { service, delivered: () => delivered };
 }
 

@@ -172,6 +172,54 @@ describe(
       assert.deepEqual(await results.answer(taskId, 'dave'), { json: '{"status":"pending"}' });
     });
 
+    test('an answer with wait is given as soon as the result is stored, and is the same answer', async () => {
+      speech.holdNext = true;
+      const { taskId } = await enqueue('gina');
+      const results = app.get(ResultsService);
+      await waitUntil(
+        async () => JSON.parse((await results.answer(taskId, 'gina')).json).status === 'processing',
+      );
+      const waited = results.answer(taskId, 'gina', 'json', { ms: 20_000 });
+      // Still held: the task is running.
+      assert.equal(
+        await Promise.race([waited.then(() => 'answered'), sleep(300).then(() => 'held')]),
+        'held',
+      );
+      const released = Date.now();
+      speech.held.get(String(speech.held.size - 1))?.release();
+      const answer = await waited;
+      assert.ok(Date.now() - released < 2000, `answered ${Date.now() - released} ms after the release`);
+      assert.equal((JSON.parse(answer.json) as { status: string }).status, 'completed');
+      assert.ok(answer.onDelivered, 'a finished result, delivered once like any other');
+      await answer.onDelivered();
+      assert.deepEqual(await results.answer(taskId, 'gina'), { json: '{"status":"pending"}' });
+    });
+
+    test('a wait that runs out, or whose client went away, answers the state as it stands', async () => {
+      speech.holdNext = true;
+      const { taskId } = await enqueue('hank');
+      const results = app.get(ResultsService);
+      await waitUntil(
+        async () => JSON.parse((await results.answer(taskId, 'hank')).json).status === 'processing',
+      );
+      let started = Date.now();
+      const timedOut = JSON.parse((await results.answer(taskId, 'hank', 'json', { ms: 300 })).json);
+      assert.equal(timedOut.status, 'processing');
+      assert.ok(Date.now() - started >= 290, 'held for the wait');
+      const gone = new AbortController();
+      started = Date.now();
+      setTimeout(() => gone.abort(), 100);
+      const abandoned = await results.answer(taskId, 'hank', 'json', { ms: 20_000, signal: gone.signal });
+      assert.ok(Date.now() - started < 2000, 'stopped waiting when the client went away');
+      assert.equal(JSON.parse(abandoned.json).status, 'processing');
+      // Another user's task: pending after the wait, as without it.
+      assert.deepEqual(await results.answer(taskId, 'ivan', 'json', { ms: 100 }), {
+        json: '{"status":"pending"}',
+      });
+      speech.held.get(String(speech.held.size - 1))?.release();
+      assert.equal((await waitForResult(taskId)).status, 'completed');
+    });
+
     test('JOB_TIMEOUT_MS aborts the transcription itself and the job fails with a clear message', async () => {
       speech.holdNext = true;
       const started = Date.now();
@@ -222,6 +270,8 @@ describe(
     });
   },
 );
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { readWavFile } from '../../libs/audio';
 import { fixtures, models, skipUnlessPresent } from '../support/shared-files';
 import { getJson, pollUntilDone, submit } from './support/http-client';
 import { freePort, type RunningServer, startServer, TEST_TOKEN } from './support/server-process';
@@ -102,8 +103,10 @@ describe('health, readiness, metrics and logs', { skip }, () => {
     }
     assert.equal(find(after.samples, 'speech_jobs_total', { state: 'completed' })[0]?.value, 1);
     assert.equal(find(after.samples, 'speech_upload_bytes_total')[0]?.value, statSync(WAV).size);
+    // The decoded length itself (the fixture is 16 kHz mono, so decoding keeps every sample).
+    const { samples, sampleRate } = readWavFile(WAV);
     const audio = find(after.samples, 'speech_audio_seconds_processed_total')[0]?.value ?? 0;
-    assert.ok(audio > 1, `audio seconds ${audio}`);
+    assert.ok(Math.abs(audio - samples.length / sampleRate) < 1e-3, `audio seconds ${audio}`);
     assert.equal(find(after.samples, 'speech_real_time_factor_count')[0]?.value, 1);
     assert.equal(
       find(after.samples, 'speech_stage_duration_seconds_count', { stage: 'transcribing' })[0]?.value,

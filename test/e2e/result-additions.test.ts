@@ -102,6 +102,22 @@ describe('HTTP additions: formats, word timestamps, speaker bounds, cancellation
     );
   });
 
+  test('?wait: out of range is a 400; one waiting GET gets the result as soon as it is stored', async () => {
+    const { body } = await submit(server.baseUrl, AUTH, WAV, { language: 'en' });
+    const taskId = body.task_id as string;
+    for (const wait of ['-1', '31', 'soon', '1,2']) {
+      assert.equal((await result(taskId, `?wait=${wait}`)).status, 400, `wait=${wait}`);
+    }
+    const started = Date.now();
+    const response = await result(taskId, '?wait=30');
+    assert.equal(response.status, 200);
+    const answer = (await response.json()) as Record<string, unknown> & { status: string };
+    assertCompletedShape(answer);
+    assert.ok(Date.now() - started < 29_000, 'answered when the task finished, not when the wait ran out');
+    // Delivered once, as without wait; a wait on a delivered task runs out and answers pending.
+    assert.deepEqual(await (await result(taskId, '?wait=0.2')).json(), { status: 'pending' });
+  });
+
   test('DELETE: unknown and foreign ids get the same 404; a waiting and a running job are cancelled', async () => {
     const unknown = await fetch(`${server.baseUrl}/result/0b5f6a2e-3c1d-4e8f-9a7b-2c4d6e8f0a1b`, {
       method: 'DELETE',
