@@ -55,14 +55,15 @@ describe('an upload that fills the upload disk', { skip: skipUnlessPresent(SPEEC
       assert.deepEqual(server.uploadsLeft(), [], 'the partial file is deleted');
       assert.ok(disk.usedBytes() - usedBefore < 64 * 1024, 'the space is given back');
 
-      // Two at once, while a small one goes through: the disk is usable again at once.
-      const small = readFileSync(writeSpeechClip(path.join(work, 'small.wav'), 1));
-      const [a, b, ok] = await Promise.all([
+      // Two at once fail alike, and the disk is usable again as soon as they have. (A small upload sent
+      // alongside them may itself meet the full disk and get a 507 too: that is right, but racy to test.)
+      const [a, b] = await Promise.all([
         submit(server.baseUrl, AUTH, { name: 'a.wav', bytes: big }),
         submit(server.baseUrl, AUTH, { name: 'b.wav', bytes: big }),
-        submit(server.baseUrl, AUTH, { name: 'small.wav', bytes: small }),
       ]);
       assert.deepEqual([a.status, b.status], [507, 507]);
+      const small = readFileSync(writeSpeechClip(path.join(work, 'small.wav'), 1));
+      const ok = await submit(server.baseUrl, AUTH, { name: 'small.wav', bytes: small });
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
       assert.deepEqual(server.uploadsLeft(), [ok.body.task_id], 'only the accepted upload is stored');
       assert.equal((await fetch(`${server.baseUrl}/health`)).status, 200);
