@@ -10,6 +10,7 @@ import { AppConfig } from '../config/app-config';
 import { TranscriptionQueueRepository } from '../jobs/transcription-queue.repository';
 import { CancelFlags } from '../results/cancel-flags.repository';
 import { ResultStore } from '../results/result-store.repository';
+import { ResultWaiter } from '../results/result-waiter';
 import type { FinishedBody, Utterance } from '../results/result-types';
 import type { AcceptedUpload } from '../upload/audio-upload.interceptor';
 import type { OpenAiTranscriptionRequestDto } from './openai-transcription-request.dto';
@@ -19,8 +20,10 @@ import {
   type RenderedOpenAiResponse,
 } from './openai-response';
 
-/** How often the waiting request looks for the result: a few cheap Redis reads a second. */
+/** How often the waiting request looks for the result when result notifications are unavailable. */
 const POLL_INTERVAL_MS = 250;
+/** With notifications, a look this often anyway: bounds the wait should one be lost. */
+const NOTIFIED_CHECK_MS = 5000;
 /** Past the job's own deadline the worker has failed it; this margin covers queueing and storing. */
 const WAIT_MARGIN_MS = 60_000;
 
@@ -41,6 +44,7 @@ export class OpenAiTranscriptionService {
     private readonly results: ResultStore,
     private readonly cancelFlags: CancelFlags,
     private readonly config: AppConfig,
+    private readonly waiter: ResultWaiter,
   ) {}
 
   async transcribe(
@@ -82,20 +86,37 @@ export class OpenAiTranscriptionService {
 
   private async waitForResult(taskId: string, gone: AbortSignal): Promise<FinishedBody> {
     const deadline = Date.now() + this.config.jobs.timeoutMs + WAIT_MARGIN_MS;
+    // Set after a wait that ended early: a wake that finds nothing (shutdown, a Redis reconnection)
+    // falls back to one poll interval rather than spinning.
+    let wokenEarly = false;
     while (Date.now() < deadline) {
       if (gone.aborted) {
         await this.cancel(taskId);
         throw new BadRequestException('the client went away; the task was cancelled');
       }
-      const stored = await this.results.find(taskId);
-      if (stored?.json) {
-        // Consumed here and now: nobody polls GET /result for it.
-        await this.results.markDelivered(taskId).catch((error: unknown) => {
-          this.logger.warn(`could not delete the result of ${taskId}: ${String(error)}`);
-        });
-        return JSON.parse(stored.json) as FinishedBody;
+      // Watched before looking, so that a result stored in between still wakes the wait.
+      const watch = wokenEarly ? null : await this.waiter.watch(taskId).catch(() => null);
+      try {
+        const stored = await this.results.find(taskId);
+        if (stored?.json) {
+          // Consumed here and now: nobody polls GET /result for it.
+          await this.results.markDelivered(taskId).catch((error: unknown) => {
+            this.logger.warn(`could not delete the result of ${taskId}: ${String(error)}`);
+          });
+          return JSON.parse(stored.json) as FinishedBody;
+        }
+        if (!watch) {
+          wokenEarly = false;
+          await sleep(POLL_INTERVAL_MS, gone);
+          continue;
+        }
+        const budgetMs = Math.min(NOTIFIED_CHECK_MS, Math.max(0, deadline - Date.now()));
+        const waitedFrom = Date.now();
+        await watch.wait(budgetMs, gone);
+        wokenEarly = Date.now() - waitedFrom < budgetMs;
+      } finally {
+        watch?.close();
       }
-      await sleep(POLL_INTERVAL_MS, gone);
     }
     await this.cancel(taskId);
     throw new GatewayTimeoutException('the transcription did not finish in time');
