@@ -1,18 +1,8 @@
-import {
-  Body,
-  Controller,
-  HttpCode,
-  Post,
-  Res,
-  UseFilters,
-  UseGuards,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Body, Controller, Post, Res, UseFilters } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiBody,
-  ApiConsumes,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -20,9 +10,9 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiAuthGuard } from '../auth/api-auth.guard';
 import { Owner } from '../auth/current-user.decorator';
-import { type AcceptedUpload, AudioUploadInterceptor } from '../upload/audio-upload.interceptor';
+import type { AcceptedUpload } from '../upload/audio-upload.interceptor';
+import { AudioUploadRoute } from '../upload/audio-upload-route.decorator';
 import { UploadedAudio } from '../upload/uploaded-audio.decorator';
 import { OpenAiExceptionFilter } from './openai-exception.filter';
 import { OpenAiTranscriptionRequestDto } from './openai-transcription-request.dto';
@@ -36,9 +26,7 @@ export class OpenAiController {
   constructor(private readonly transcriptions: OpenAiTranscriptionService) {}
 
   @Post('transcriptions')
-  @HttpCode(200)
-  @UseGuards(ApiAuthGuard)
-  @UseInterceptors(AudioUploadInterceptor)
+  @AudioUploadRoute()
   @ApiOperation({
     summary: "OpenAI's POST /v1/audio/transcriptions, answered synchronously",
     description:
@@ -49,7 +37,6 @@ export class OpenAiController {
       "ignored. Errors use OpenAI's body `{error: {message, type, param, code}}`. Closing the connection " +
       'cancels the job.',
   })
-  @ApiConsumes('multipart/form-data')
   @ApiBody({ type: OpenAiTranscriptionRequestDto, required: true })
   @ApiOkResponse({
     description: 'The transcription: JSON for json/verbose_json/diarized_json, text otherwise',

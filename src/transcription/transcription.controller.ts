@@ -1,25 +1,14 @@
-import { Body, Controller, HttpCode, Post, UseGuards, UseInterceptors } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
-  ApiOkResponse,
-  ApiOperation,
-  ApiPayloadTooLargeResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-  ApiUnsupportedMediaTypeResponse,
-} from '@nestjs/swagger';
-import { ApiAuthGuard } from '../auth/api-auth.guard';
+import { Body, Controller, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Owner } from '../auth/current-user.decorator';
-import { ErrorBodyDto } from '../common/error-body.dto';
 import { ACCEPTED_FORMAT_NAMES } from '../upload/accepted-formats';
-import { type AcceptedUpload, AudioUploadInterceptor } from '../upload/audio-upload.interceptor';
+import type { AcceptedUpload } from '../upload/audio-upload.interceptor';
+import { AudioUploadRoute } from '../upload/audio-upload-route.decorator';
 import { UploadedAudio } from '../upload/uploaded-audio.decorator';
-import { TaskCreatedDto } from './dto/task-created.dto';
+import type { TaskCreatedDto } from './dto/task-created.dto';
 import { TranscribeFormDto } from './dto/transcribe-form.dto';
 import { FormFieldGiven, resolveSpeakerParams } from './speaker-request';
+import { QueuedUploadResponses } from './queued-upload-responses.decorator';
 import { TranscriptionService } from './transcription.service';
 
 @ApiTags('transcription')
@@ -29,9 +18,7 @@ export class TranscriptionController {
   constructor(private readonly transcription: TranscriptionService) {}
 
   @Post('transcribe')
-  @HttpCode(200)
-  @UseGuards(ApiAuthGuard)
-  @UseInterceptors(AudioUploadInterceptor)
+  @AudioUploadRoute()
   @ApiOperation({
     summary: 'Queue a file for transcription and diarization',
     description:
@@ -42,16 +29,8 @@ export class TranscriptionController {
       '(speaker_count 2) applies; min_speakers > max_speakers is a 400. word_timestamps=true adds ' +
       '`words` to each result entry.',
   })
-  @ApiConsumes('multipart/form-data')
   @ApiBody({ type: TranscribeFormDto, required: true })
-  @ApiOkResponse({ type: TaskCreatedDto, description: 'Queued' })
-  @ApiBadRequestResponse({
-    type: ErrorBodyDto,
-    description: 'No file, an empty file, or invalid form fields',
-  })
-  @ApiUnauthorizedResponse({ type: ErrorBodyDto, description: 'Missing or invalid token' })
-  @ApiPayloadTooLargeResponse({ type: ErrorBodyDto, description: 'Larger than MAX_UPLOAD_BYTES' })
-  @ApiUnsupportedMediaTypeResponse({ type: ErrorBodyDto, description: 'Not one of the accepted formats' })
+  @QueuedUploadResponses()
   submit(
     @Owner() owner: string,
     @UploadedAudio() upload: AcceptedUpload,

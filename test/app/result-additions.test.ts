@@ -20,11 +20,7 @@ import { TranscriptionPipeline } from '../../src/transcription/transcription.pip
 import type { UploadFiles } from '../../src/upload/upload-files';
 import { readSrt, readVtt } from '../formats/subtitle-parsers';
 import { fixtures, models, skipUnlessPresent } from '../support/shared-files';
-import {
-  fixtureTurns,
-  ScriptedSpeechEngine,
-  UnavailableDiarizationEngine,
-} from './support/substitute-engines';
+import { fixtureTurns, ScriptedSpeechEngine, scriptedPipeline } from './support/substitute-engines';
 
 const WAV = fixtures.audio('conv-en-2spk.wav');
 const JSON_TURNS = fixtures.audio('conv-en-2spk.json');
@@ -80,10 +76,7 @@ describe(
   () => {
     test('off by default: entries keep exactly the contract keys; on: each entry carries its words', async () => {
       const turns = fixtureTurns(JSON_TURNS);
-      const pipeline = new TranscriptionPipeline(
-        new ScriptedSpeechEngine(turns),
-        new UnavailableDiarizationEngine(),
-      );
+      const pipeline = scriptedPipeline(turns);
       const plain = await pipeline.run(WAV, PARAMS, hooks());
       assert.ok(plain.length > 0);
       for (const entry of plain) assert.deepEqual(Object.keys(entry).sort(), CONTRACT_KEYS);
@@ -103,10 +96,7 @@ describe(
         const diarization = diarizationEngine();
         await diarization.onModuleInit();
         try {
-          const pipeline = new TranscriptionPipeline(
-            new ScriptedSpeechEngine(fixtureTurns(JSON_TURNS)),
-            diarization,
-          );
+          const pipeline = scriptedPipeline(fixtureTurns(JSON_TURNS), diarization);
           const results = await pipeline.run(WAV, { ...PARAMS, wordTimestamps: true }, hooks());
           assertWords(results);
           assert.deepEqual(

@@ -11,8 +11,8 @@ import { fixtures, models, skipUnlessPresent } from '../support/shared-files';
 import {
   EndlessSpeechEngine,
   fixtureTurns,
-  ScriptedSpeechEngine,
   UnavailableDiarizationEngine,
+  scriptedPipeline,
 } from './support/substitute-engines';
 
 const WAV = fixtures.audio('conv-en-2spk.wav');
@@ -54,10 +54,7 @@ describe(
   () => {
     test('without diarization every segment goes to speaker 0', async () => {
       const turns = fixtureTurns(JSON_TURNS);
-      const pipeline = new TranscriptionPipeline(
-        new ScriptedSpeechEngine(turns),
-        new UnavailableDiarizationEngine(),
-      );
+      const pipeline = scriptedPipeline(turns);
       const progress = recorder();
       const results = await pipeline.run(WAV, PARAMS, {
         signal: new AbortController().signal,
@@ -91,7 +88,7 @@ describe(
             true,
             'libs/diarization loads and opens the segmentation model',
           );
-          const pipeline = new TranscriptionPipeline(new ScriptedSpeechEngine(turns), diarization);
+          const pipeline = scriptedPipeline(turns, diarization);
           const progress = recorder();
           const results = await pipeline.run(WAV, PARAMS, {
             signal: new AbortController().signal,
@@ -151,10 +148,7 @@ describe(
       'a file that decodes to nothing fails with a clear message',
       { skip: skipUnlessPresent(fixtures.bad('header-only.wav')) },
       async () => {
-        const pipeline = new TranscriptionPipeline(
-          new ScriptedSpeechEngine([]),
-          new UnavailableDiarizationEngine(),
-        );
+        const pipeline = scriptedPipeline([]);
         await assert.rejects(
           pipeline.run(fixtures.bad('header-only.wav'), PARAMS, {
             signal: new AbortController().signal,

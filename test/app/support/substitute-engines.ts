@@ -5,6 +5,7 @@ import type {
   SpeakerUtterance,
 } from '../../../src/diarization/diarization-engine';
 import type { SpeechEngine, SpeechRequest, Transcript } from '../../../src/speech/speech-engine';
+import { TranscriptionPipeline } from '../../../src/transcription/transcription.pipeline';
 
 interface FixtureTurn {
   speaker: number;
@@ -80,4 +81,12 @@ export class UnavailableDiarizationEngine implements DiarizationEngine {
   attribute(): SpeakerUtterance[] {
     throw new Error('diarization is not available');
   }
+}
+
+/** The real worker pipeline around a scripted transcription (and no diarization unless given). */
+export function scriptedPipeline(
+  turns: FixtureTurn[],
+  diarization: DiarizationEngine = new UnavailableDiarizationEngine(),
+): TranscriptionPipeline {
+  return new TranscriptionPipeline(new ScriptedSpeechEngine(turns), diarization);
 }
