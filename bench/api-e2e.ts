@@ -20,6 +20,7 @@ import {
   requireFiles,
   sleep,
   startBenchServer,
+  submitFile,
   TEST_TOKEN,
 } from './api-support';
 
@@ -66,18 +67,8 @@ async function main(): Promise<void> {
   const bytes = readFileSync(benchFiles.audio30s);
   const throughHttp = async (): Promise<number> => {
     const started = performance.now();
-    const form = new FormData();
-    form.append('file', new Blob([bytes]), 'conv.wav');
-    form.append('language', LANGUAGE);
-    form.append('speaker_count', '2');
-    const created = (await (
-      await fetch(`${server.baseUrl}/transcribe`, {
-        method: 'POST',
-        body: form,
-        headers: { Authorization: TEST_TOKEN },
-      })
-    ).json()) as { task_id: string };
-    const resultUrl = `${server.baseUrl}/result/${created.task_id}${pollMs > 0 ? '' : '?wait=30'}`;
+    const taskId = await submitFile(server.baseUrl, bytes, { language: LANGUAGE, speaker_count: '2' });
+    const resultUrl = `${server.baseUrl}/result/${taskId}${pollMs > 0 ? '' : '?wait=30'}`;
     for (;;) {
       const body = (await (await fetch(resultUrl, { headers: { Authorization: TEST_TOKEN } })).json()) as {
         status: string;

@@ -24,7 +24,7 @@ async function bareServerPort(): Promise<{ port: number; stop: () => void }> {
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { argument, benchFiles, requireFiles, startBenchServer, TEST_TOKEN } from './api-support';
+import { argument, benchFiles, requireFiles, startBenchServer, submitFile, TEST_TOKEN } from './api-support';
 
 async function main(): Promise<void> {
   const connections = argument('connections', 100);
@@ -34,16 +34,8 @@ async function main(): Promise<void> {
   // API role only: the task stays queued, so every GET does the full lookup (result, then job).
   const server = await startBenchServer({ APP_ROLE: 'api' });
   try {
-    const form = new FormData();
-    form.append('file', new Blob([readFileSync(benchFiles.audio30s)]), 'conv.wav');
-    const created = (await (
-      await fetch(`${server.baseUrl}/transcribe`, {
-        method: 'POST',
-        body: form,
-        headers: { Authorization: TEST_TOKEN },
-      })
-    ).json()) as { task_id: string };
-    const url = `${server.baseUrl}/result/${created.task_id}`;
+    const taskId = await submitFile(server.baseUrl, readFileSync(benchFiles.audio30s));
+    const url = `${server.baseUrl}/result/${taskId}`;
     const probe = await (await fetch(url, { headers: { Authorization: TEST_TOKEN } })).text();
     const headers = { Authorization: TEST_TOKEN };
     await autocannon({ url, connections, duration: 2, headers }); // warm-up

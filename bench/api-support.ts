@@ -116,3 +116,20 @@ export async function startBenchServer(env: Record<string, string>): Promise<Ben
     },
   };
 }
+
+/** POST /transcribe with a small file held in memory (fetch + FormData); the new task's id. */
+export async function submitFile(
+  baseUrl: string,
+  bytes: Uint8Array,
+  fields: Record<string, string> = {},
+): Promise<string> {
+  const form = new FormData();
+  form.append('file', new Blob([bytes]), 'conv.wav');
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  const response = await fetch(`${baseUrl}/transcribe`, {
+    method: 'POST',
+    body: form,
+    headers: { Authorization: TEST_TOKEN },
+  });
+  return ((await response.json()) as { task_id: string }).task_id;
+}
