@@ -4,17 +4,17 @@ import {
   estimateSpeakerCount,
   findSilentFrames,
   reconstructFrames,
-} from './aggregation';
+} from './reconstruction';
 import { clusterEmbeddings } from './clustering';
-import { EmbeddingModel } from './embedding';
+import { EmbeddingModel } from './embeddings';
 import { DiarizerClosedError, InvalidArgumentError, throwIfAborted } from './errors';
-import type { ExecutionProvider } from './onnx-session';
-import { reidentifySpeakers } from './reidentify';
+import type { ExecutionProvider } from './inference';
+import { reidentifySpeakers } from './linking';
 import { SegmentationModel } from './segmentation';
 import { resolveSpeakerBounds } from './speaker-bounds';
-import { stitchLocalSpeakers } from './stitching';
-import { DEFAULT_SLICE_MS, createYielder } from './time-slice';
-import { type SpeakerTurn, framesToTurns, renumberByFirstAppearance } from './turns';
+import { stitchLocalSpeakers } from './linking';
+import { DEFAULT_SLICE_MS, createYielder } from './common';
+import { type SpeakerTurn, framesToTurns, renumberByFirstAppearance } from './reconstruction';
 
 export interface DiarizerOptions {
   segmentationModelPath: string;

@@ -1,5 +1,12 @@
 import { InvalidArgumentError } from './errors';
-import type { SpeakerBounds } from './reidentify';
+
+/** The resolved speaker count: bounds for the automatic count, or an exact count. */
+export interface SpeakerBounds {
+  min: number;
+  max: number;
+  /** Exact count when known. */
+  exact?: number;
+}
 
 /** Upper bound of the automatic count when the caller gives none. */
 export const DEFAULT_MAX_SPEAKERS = 20;

@@ -1,4 +1,4 @@
-import type { SpeakerTurn } from './turns';
+import type { SpeakerTurn } from './reconstruction';
 
 /** A word from the speech library; Whisper words carry their leading space (" hello"). */
 export interface TimedWord {

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readWavFile } from '../../libs/audio';
 import { Diarizer, FbankExtractor } from '../../libs/diarization';
-import { clusterEmbeddings } from '../../libs/diarization/clustering';
-import { EmbeddingModel, type LocalEmbeddings } from '../../libs/diarization/embedding';
-import type { LocalSegmentation } from '../../libs/diarization/segmentation';
+import { clusterEmbeddings } from '../../libs/diarization/clustering/clustering';
+import { EmbeddingModel, type LocalEmbeddings } from '../../libs/diarization/embeddings/embedding';
+import type { LocalSegmentation } from '../../libs/diarization/segmentation/segmentation';
 import { fixtures, models, skipUnlessPresent } from '../support/shared-files';
 import { buildStandInEmbeddingModel } from './stand-in-embedding';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { readWavFile } from '../../libs/audio';
 import { Diarizer, DiarizerClosedError, InferenceError, ModelLoadError } from '../../libs/diarization';
-import { InferencePool } from '../../libs/diarization/inference-pool';
+import { InferencePool } from '../../libs/diarization/inference/inference-pool';
 import { fixtures, models, skipUnlessPresent } from '../support/shared-files';
 import { buildStandInEmbeddingModel } from './stand-in-embedding';
 

@@ -14,11 +14,11 @@ import {
   ModelLoadError,
   computeDer,
 } from '../../libs/diarization';
-import { clearFrames, estimateSpeakerCount, findSilentFrames } from '../../libs/diarization/aggregation';
-import { reidentifySpeakers } from '../../libs/diarization/reidentify';
-import { SegmentationModel } from '../../libs/diarization/segmentation';
-import { stitchLocalSpeakers } from '../../libs/diarization/stitching';
-import { framesToTurns } from '../../libs/diarization/turns';
+import { clearFrames, estimateSpeakerCount, findSilentFrames } from '../../libs/diarization/reconstruction/aggregation';
+import { reidentifySpeakers } from '../../libs/diarization/linking/reidentify';
+import { SegmentationModel } from '../../libs/diarization/segmentation/segmentation';
+import { stitchLocalSpeakers } from '../../libs/diarization/linking/stitching';
+import { framesToTurns } from '../../libs/diarization/reconstruction/turns';
 import { parseRttm } from '../../libs/formats/rttm';
 import { fixtures, models, repoRoot, skipUnlessPresent } from '../support/shared-files';
 

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { InvalidArgumentError, resolveSpeakerBounds } from '../../libs/diarization';
-import { estimateSpeakerCount, reconstructFrames, roundHalfEven } from '../../libs/diarization/aggregation';
-import { MAX_AGGLOMERATE_ITEMS, agglomerate, agglomerateSync } from '../../libs/diarization/agglomerative';
-import { maxWeightAssignment } from '../../libs/diarization/hungarian';
-import { readOnnxMetadata } from '../../libs/diarization/onnx-metadata';
-import { powersetMasks } from '../../libs/diarization/powerset';
-import { type LocalSegmentation, countChunks } from '../../libs/diarization/segmentation';
-import { stitchLocalSpeakers } from '../../libs/diarization/stitching';
-import { createYielder } from '../../libs/diarization/time-slice';
-import { framesToTurns, renumberByFirstAppearance } from '../../libs/diarization/turns';
+import { estimateSpeakerCount, reconstructFrames, roundHalfEven } from '../../libs/diarization/reconstruction/aggregation';
+import { MAX_AGGLOMERATE_ITEMS, agglomerate, agglomerateSync } from '../../libs/diarization/common/agglomerative';
+import { maxWeightAssignment } from '../../libs/diarization/common/hungarian';
+import { readOnnxMetadata } from '../../libs/diarization/inference/onnx-metadata';
+import { powersetMasks } from '../../libs/diarization/segmentation/powerset';
+import { type LocalSegmentation, countChunks } from '../../libs/diarization/segmentation/segmentation';
+import { stitchLocalSpeakers } from '../../libs/diarization/linking/stitching';
+import { createYielder } from '../../libs/diarization/common/time-slice';
+import { framesToTurns, renumberByFirstAppearance } from '../../libs/diarization/reconstruction/turns';
 
 /** A hand-made segmentation: `spans[c][s]` lists [first, end) chunk frames where local speaker s talks. */
 function handMade(spans: [number, number][][][], framesPerChunk: number, shift: number): LocalSegmentation {

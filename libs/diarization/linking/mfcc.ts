@@ -1,4 +1,4 @@
-import { FbankExtractor, type FbankOptions } from './fbank';
+import { FbankExtractor, type FbankOptions } from '../embeddings';
 
 export interface MfccOptions extends FbankOptions {
   /** Cepstra kept after c0 (c0 is energy, which says little about who speaks). */

@@ -1,4 +1,4 @@
-import { maxWeightAssignment } from './hungarian';
+import { maxWeightAssignment } from '../common';
 
 export interface ScoredTurn {
   speaker: string | number;

@@ -1,5 +1,5 @@
-import type { LocalSegmentation } from './segmentation';
-import type { Yielder } from './time-slice';
+import type { LocalSegmentation } from '../segmentation';
+import type { Yielder } from '../common';
 
 /**
  * Marks frames whose audio is (near) digital silence: the segmentation model calls some of those

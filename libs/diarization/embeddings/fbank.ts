@@ -1,4 +1,4 @@
-import { RealPowerSpectrum } from './fft';
+import { RealPowerSpectrum } from '../common';
 
 export type WindowType = 'povey' | 'hamming' | 'hanning' | 'rectangular';
 

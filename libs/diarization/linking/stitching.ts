@@ -1,5 +1,5 @@
-import { maxWeightAssignment } from './hungarian';
-import type { LocalSegmentation } from './segmentation';
+import { maxWeightAssignment } from '../common';
+import type { LocalSegmentation } from '../segmentation';
 
 export interface StitchOptions {
   /** A local speaker needs this many active frames in its window to count at all. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Piscina } from 'piscina';
-import { InferenceError, ModelLoadError, errorMessage } from './errors';
+import { InferenceError, ModelLoadError, errorMessage } from '../errors';
 import type {
   InferenceTask,
   InferenceWorkerData,

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setImmediate } from 'node:timers/promises';
-import { throwIfAborted } from './errors';
+import { throwIfAborted } from '../errors';
 
 /** Await it often inside a long loop: it gives the event loop a turn once the time slice is spent. */
 export type Yielder = () => Promise<void>;

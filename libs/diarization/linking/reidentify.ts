@@ -1,19 +1,13 @@
-import { type FrameLabels, reconstructFrames } from './aggregation';
+import type { SpeakerBounds } from '../speaker-bounds';
+import { type FrameLabels, reconstructFrames } from '../reconstruction';
 import { type AcousticPiece, extractPieces } from './acoustic-pieces';
-import { agglomerate } from './agglomerative';
+import { agglomerate } from '../common';
 import { BicScorer, type ScoredGroup } from './bic';
-import { throwIfAborted } from './errors';
+import { throwIfAborted } from '../errors';
 import { GaussianStats } from './gaussian';
-import type { LocalSegmentation } from './segmentation';
+import type { LocalSegmentation } from '../segmentation';
 import type { Tracks } from './stitching';
-import { DEFAULT_SLICE_MS, type Yielder, createYielder } from './time-slice';
-
-export interface SpeakerBounds {
-  min: number;
-  max: number;
-  /** Exact count when known. */
-  exact?: number;
-}
+import { DEFAULT_SLICE_MS, type Yielder, createYielder } from '../common';
 
 export interface ReidentifyOptions {
   maxPieceSeconds?: number;

@@ -1,10 +1,10 @@
-import { InferenceError, ModelLoadError, throwIfAborted } from './errors';
+import { InferenceError, ModelLoadError, throwIfAborted } from '../errors';
 import { FbankExtractor, type WindowType } from './fbank';
-import type { InferencePool } from './inference-pool';
-import type { ValueInfo } from './inference-protocol';
-import { metadataInteger } from './onnx-metadata';
-import { type SessionConfig, loadOnnxModel } from './onnx-session';
-import type { LocalSegmentation } from './segmentation';
+import type { InferencePool } from '../inference';
+import type { ValueInfo } from '../inference';
+import { metadataInteger } from '../inference';
+import { type SessionConfig, loadOnnxModel } from '../inference';
+import type { LocalSegmentation } from '../segmentation';
 
 const MODEL_NAME = 'speaker-embedding model';
 /** Speakers batched together keep at least this share of their frames. */

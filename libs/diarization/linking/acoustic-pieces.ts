@@ -1,8 +1,8 @@
-import type { FrameLabels } from './aggregation';
+import type { FrameLabels } from '../reconstruction';
 import { GaussianStats } from './gaussian';
 import { MfccExtractor } from './mfcc';
-import type { FrameGrid } from './segmentation';
-import { type Yielder, createYielder } from './time-slice';
+import type { FrameGrid } from '../segmentation';
+import { type Yielder, createYielder } from '../common';
 
 /** A stretch of one track where it talks alone, with the MFCC statistics of its audio. */
 export interface AcousticPiece {

@@ -1,5 +1,5 @@
 import type { FrameLabels } from './aggregation';
-import { type FrameGrid, frameMiddle } from './segmentation';
+import { type FrameGrid, frameMiddle } from '../segmentation';
 
 /** Seconds; speakers 0.. in order of first appearance. */
 export interface SpeakerTurn {

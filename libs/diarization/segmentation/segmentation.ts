@@ -1,8 +1,8 @@
-import { forEachConcurrently } from './concurrency';
-import { InferenceError, ModelLoadError, throwIfAborted } from './errors';
-import type { InferencePool } from './inference-pool';
-import { metadataInteger } from './onnx-metadata';
-import { type SessionConfig, loadOnnxModel } from './onnx-session';
+import { forEachConcurrently } from '../common';
+import { InferenceError, ModelLoadError, throwIfAborted } from '../errors';
+import type { InferencePool } from '../inference';
+import { metadataInteger } from '../inference';
+import { type SessionConfig, loadOnnxModel } from '../inference';
 import { powersetMasks } from './powerset';
 
 const MODEL_NAME = 'segmentation model';

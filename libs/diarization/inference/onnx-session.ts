@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import { ModelLoadError, errorMessage } from './errors';
+import { ModelLoadError, errorMessage } from '../errors';
 import { InferencePool } from './inference-pool';
 import { readOnnxMetadata } from './onnx-metadata';
 

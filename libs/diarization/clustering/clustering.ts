@@ -1,7 +1,7 @@
-import { agglomerateSync } from './agglomerative';
-import type { LocalEmbeddings } from './embedding';
-import { maxWeightAssignment } from './hungarian';
-import type { SpeakerBounds } from './reidentify';
+import { agglomerateSync } from '../common';
+import type { LocalEmbeddings } from '../embeddings';
+import { maxWeightAssignment } from '../common';
+import type { SpeakerBounds } from '../speaker-bounds';
 
 export interface EmbeddingClusteringOptions {
   /** Centroid-linkage distance between unit-length embeddings below which clusters merge (pyannote 3.1). */

@@ -1,4 +1,4 @@
-import { ModelLoadError } from './errors';
+import { ModelLoadError } from '../errors';
 
 // ModelProto.metadata_props is field 14 (repeated StringStringEntryProto {key = 1, value = 2}).
 const METADATA_PROPS_FIELD = 14;

@@ -1,0 +1,1 @@
+export { clusterEmbeddings } from './clustering';

@@ -1,0 +1,2 @@
+export { reidentifySpeakers } from './reidentify';
+export { stitchLocalSpeakers } from './stitching';

@@ -1,0 +1,4 @@
+export { clearFrames, estimateSpeakerCount, findSilentFrames, reconstructFrames } from './aggregation';
+export type { FrameLabels } from './aggregation';
+export { framesToTurns, renumberByFirstAppearance } from './turns';
+export type { SpeakerTurn } from './turns';

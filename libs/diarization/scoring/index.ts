@@ -1,0 +1,2 @@
+export { computeDer } from './der';
+export type { DerResult, ScoredTurn } from './der';

@@ -1,0 +1,2 @@
+export { SegmentationModel, frameMiddle } from './segmentation';
+export type { FrameGrid, LocalSegmentation } from './segmentation';
