@@ -1,11 +1,12 @@
 import {
   type FrameLabels,
+  capSpeakerCount,
   clearFrames,
   estimateSpeakerCount,
   findSilentFrames,
-  reconstructFrames,
+  reconstructFromClusters,
 } from './reconstruction';
-import { clusterEmbeddings } from './clustering';
+import { clusterVbx, withoutSilentSpeakers } from './clustering';
 import { EmbeddingModel } from './embeddings';
 import { DiarizerClosedError, InvalidArgumentError, throwIfAborted } from './errors';
 import type { ExecutionProvider } from './inference';
@@ -18,7 +19,7 @@ import { type SpeakerTurn, framesToTurns, renumberByFirstAppearance } from './re
 
 export interface DiarizerOptions {
   segmentationModelPath: string;
-  /** Present: pyannote 3.1-style embeddings + agglomerative clustering; absent: embedding-free linking. */
+  /** Present: pyannote community-1's embeddings + PLDA/VBx clustering; absent: embedding-free linking. */
   embeddingModelPath?: string | null;
   /** Default cpu. */
   executionProvider?: ExecutionProvider;
@@ -157,8 +158,9 @@ export class Diarizer {
           onProgress: (fraction) => progress(segmentShare + fraction * 40),
         }),
       );
-      const labels = clusterEmbeddings(embeddings, seg.numLocalSpeakers, bounds);
-      frameLabels = reconstructFrames(seg, count, (c, s) => labels[c * seg.numLocalSpeakers + s]);
+      const clustering = await clusterVbx(seg, embeddings, bounds, { pause });
+      const clusters = withoutSilentSpeakers(clustering.hardClusters, seg, embeddings.valid);
+      frameLabels = reconstructFromClusters(seg, clusters, capSpeakerCount(count, bounds.max));
     } else {
       const tracks = stitchLocalSpeakers(seg);
       await pause();

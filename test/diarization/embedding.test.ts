@@ -5,8 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readWavFile } from '../../libs/audio';
 import { Diarizer, FbankExtractor } from '../../libs/diarization';
-import { clusterEmbeddings } from '../../libs/diarization/clustering/clustering';
-import { EmbeddingModel, type LocalEmbeddings } from '../../libs/diarization/embeddings/embedding';
+import { EmbeddingModel } from '../../libs/diarization/embeddings/embedding';
 import type { LocalSegmentation } from '../../libs/diarization/segmentation/segmentation';
 import { fixtures, models, skipUnlessPresent } from '../support/shared-files';
 import { buildStandInEmbeddingModel } from './stand-in-embedding';
@@ -191,79 +190,4 @@ describe('speaker-embedding path through ONNX Runtime (stand-in WeSpeaker graph 
       }
     },
   );
-});
-
-describe('pyannote 3.1-style clustering of embeddings', () => {
-  /** numChunks windows, 3 local speakers each drawn from `speakers` directions with noise. */
-  function synthetic(
-    numChunks: number,
-    speakers: number,
-    seed = 5,
-  ): { embeddings: LocalEmbeddings; truth: Int32Array } {
-    const dim = 8;
-    let state = seed;
-    const random = (): number => {
-      state = (state * 1103515245 + 12345) % 2147483648;
-      return state / 2147483648;
-    };
-    const vectors = new Float32Array(numChunks * 3 * dim);
-    const truth = new Int32Array(numChunks * 3).fill(-1);
-    const valid = new Uint8Array(numChunks * 3);
-    for (let c = 0; c < numChunks; c++) {
-      const order = Array.from({ length: speakers }, (_, i) => i).sort(() => random() - 0.5);
-      for (let s = 0; s < Math.min(3, speakers); s++) {
-        const who = order[s];
-        truth[c * 3 + s] = who;
-        valid[c * 3 + s] = 1;
-        for (let d = 0; d < dim; d++)
-          vectors[(c * 3 + s) * dim + d] = (d === who ? 1 : 0) + 0.15 * (random() - 0.5);
-      }
-    }
-    return { embeddings: { dimension: dim, vectors, valid }, truth };
-  }
-
-  function agreement(labels: Int32Array, truth: Int32Array): number {
-    const pairs = new Map<string, number>();
-    let total = 0;
-    truth.forEach((t, i) => {
-      if (t < 0) return;
-      total++;
-      const key = `${t}:${labels[i]}`;
-      pairs.set(key, (pairs.get(key) ?? 0) + 1);
-    });
-    // Best one-to-one mapping is the diagonal of the most frequent pairs here (clusters are clean).
-    const best = new Map<number, number>();
-    for (const [key, n] of pairs) {
-      const t = Number(key.split(':')[0]);
-      best.set(t, Math.max(best.get(t) ?? 0, n));
-    }
-    return [...best.values()].reduce((a, b) => a + b, 0) / total;
-  }
-
-  test('finds the number of speakers, or the exact/minimum count it is given', () => {
-    const { embeddings, truth } = synthetic(60, 3);
-    const auto = clusterEmbeddings(embeddings, 3, { min: 1, max: 20 });
-    assert.equal(new Set(auto.filter((l) => l >= 0)).size, 3);
-    assert.ok(agreement(auto, truth) > 0.99);
-    const exact = clusterEmbeddings(embeddings, 3, { min: 2, max: 2, exact: 2 });
-    assert.equal(new Set(exact.filter((l) => l >= 0)).size, 2);
-    const atLeast = clusterEmbeddings(embeddings, 3, { min: 4, max: 20 });
-    assert.equal(new Set(atLeast.filter((l) => l >= 0)).size, 4);
-  });
-
-  test('two local speakers of one window never share a cluster', () => {
-    const { embeddings } = synthetic(40, 3);
-    const labels = clusterEmbeddings(embeddings, 3, { min: 2, max: 2, exact: 2 });
-    for (let c = 0; c < 40; c++) {
-      const used = [0, 1, 2].map((s) => labels[c * 3 + s]).filter((l) => l >= 0);
-      assert.equal(new Set(used).size, used.length, `window ${c}: ${used}`);
-    }
-  });
-
-  test('bounded memory: 18 000 embeddings (a long file) are clustered in blocks, never as one n x n matrix', () => {
-    const { embeddings, truth } = synthetic(6000, 4);
-    const labels = clusterEmbeddings(embeddings, 3, { min: 1, max: 20 }, { blockSize: 500 });
-    assert.equal(new Set(labels.filter((l) => l >= 0)).size, 4);
-    assert.ok(agreement(labels, truth) > 0.99);
-  });
 });

@@ -2,3 +2,4 @@ export { clearFrames, estimateSpeakerCount, findSilentFrames, reconstructFrames 
 export type { FrameLabels } from './aggregation';
 export { framesToTurns, renumberByFirstAppearance } from './turns';
 export type { SpeakerTurn } from './turns';
+export { capSpeakerCount, reconstructFromClusters } from './clustered-frames';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { type ScoredTurn, computeDer } from '../../../libs/diarization';
 import { parseRttm } from '../../../libs/formats/rttm';
+import { registerEvalParityCommand } from './eval-parity';
 
 /**
  * `eval der REF HYP`: diarization error rate, collar 0, overlapped speech scored, optimal one-to-one
@@ -10,6 +11,7 @@ import { parseRttm } from '../../../libs/formats/rttm';
  */
 export function registerEvalCommand(program: Command): void {
   const evaluate = program.command('eval').description('Measure results against references');
+  registerEvalParityCommand(evaluate);
   evaluate
     .command('der')
     .description('Diarization error rate of HYP against REF (collar 0, overlap scored)')
