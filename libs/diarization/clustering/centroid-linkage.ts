@@ -54,7 +54,7 @@ export async function centroidLinkage(
       }
       dist[index++] = Math.sqrt(sum);
     }
-    if (i % 64 === 0) await pause?.();
+    if (i % 8 === 0) await pause?.();
   }
 
   const size = new Int32Array(n).fill(1);

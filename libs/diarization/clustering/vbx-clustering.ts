@@ -74,11 +74,12 @@ export async function clusterVbx(
   const pause = options.pause;
   const threshold = options.threshold ?? COMMUNITY1_CLUSTERING.threshold;
   const ahcLabels = await initialClusters(train, n, dim, threshold, pause);
-  const plda = (options.plda ?? community1Plda()).transform(train, n);
+  const model = options.plda ?? community1Plda();
+  const plda = await transformInBlocks(model, train, n, dim, pause);
   const vbx = await runVbx(
     plda.features,
     n,
-    (options.plda ?? community1Plda()).phi,
+    model.phi,
     ahcLabels,
     {
       fa: options.fa ?? COMMUNITY1_CLUSTERING.fa,
@@ -120,6 +121,28 @@ export function withoutSilentSpeakers(
 ): Int32Array {
   const active = activePairs(seg);
   return hardClusters.map((cluster, pair) => (active[pair] && valid[pair] ? cluster : NO_CLUSTER));
+}
+
+/** The PLDA transform a block of rows at a time, pausing between blocks. */
+async function transformInBlocks(
+  model: Plda,
+  train: Float32Array,
+  count: number,
+  dim: number,
+  pause?: Yielder,
+): Promise<PldaFeatures> {
+  const width = model.dimension;
+  const xvec = new Float64Array(count * width);
+  const features = new Float64Array(count * width);
+  const block = 256;
+  for (let first = 0; first < count; first += block) {
+    const rows = Math.min(block, count - first);
+    const part = model.transform(train.subarray(first * dim, (first + rows) * dim), rows);
+    xvec.set(part.xvec, first * width);
+    features.set(part.features, first * width);
+    await pause?.();
+  }
+  return { xvec, features };
 }
 
 function unitRows(vectors: Float32Array, count: number, dim: number): Float32Array {
