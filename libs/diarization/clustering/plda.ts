@@ -68,6 +68,11 @@ export class Plda {
   transform(vectors: ArrayLike<number>, count: number): PldaFeatures {
     const inDim = this.inputDimension;
     const dim = this.dimension;
+    if (vectors.length < count * inDim) {
+      throw new RangeError(
+        `PLDA: ${count} embeddings of ${inDim} values need ${count * inDim}, got ${vectors.length}`,
+      );
+    }
     const size = this.mu.length;
     const xvec = new Float64Array(count * dim);
     const features = new Float64Array(count * dim);

@@ -75,20 +75,30 @@ export async function clusterVbx(
   const threshold = options.threshold ?? COMMUNITY1_CLUSTERING.threshold;
   const ahcLabels = await initialClusters(train, n, dim, threshold, pause);
   const model = options.plda ?? community1Plda();
-  const plda = await transformInBlocks(model, train, n, dim, pause);
-  const vbx = await runVbx(
-    plda.features,
-    n,
-    model.phi,
-    ahcLabels,
-    {
-      fa: options.fa ?? COMMUNITY1_CLUSTERING.fa,
-      fb: options.fb ?? COMMUNITY1_CLUSTERING.fb,
-      maxIters: options.maxIters ?? COMMUNITY1_CLUSTERING.maxIters,
-    },
-    pause,
-  );
-  let { centroids, numClusters } = weightedCentroids(vbx.q, vbx.sp, train, n, dim);
+  let centroids: Float64Array;
+  let numClusters: number;
+  let plda: PldaFeatures | undefined;
+  let vbx: VbxResult | undefined;
+  if (dim === model.inputDimension) {
+    plda = await transformInBlocks(model, train, n, dim, pause);
+    vbx = await runVbx(
+      plda.features,
+      n,
+      model.phi,
+      ahcLabels,
+      {
+        fa: options.fa ?? COMMUNITY1_CLUSTERING.fa,
+        fb: options.fb ?? COMMUNITY1_CLUSTERING.fb,
+        maxIters: options.maxIters ?? COMMUNITY1_CLUSTERING.maxIters,
+      },
+      pause,
+    );
+    ({ centroids, numClusters } = weightedCentroids(vbx.q, vbx.sp, train, n, dim));
+  } else {
+    // The PLDA is trained on WeSpeaker ResNet34-LM's 256-d embeddings: other models get AHC alone.
+    numClusters = ahcLabels.reduce((max, label) => Math.max(max, label + 1), 0);
+    centroids = meanCentroids(ahcLabels, numClusters, train, dim);
+  }
 
   let wanted = bounds.exact;
   if (numClusters < bounds.min) wanted = bounds.min;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { clusterVbx } from '../../../libs/diarization/clustering';
 import { centroidLinkage } from '../../../libs/diarization/clustering/centroid-linkage';
 import { NO_CLUSTER, assignConstrained } from '../../../libs/diarization/clustering/cluster-assignment';
 import { cutDendrogram } from '../../../libs/diarization/clustering/flat-clusters';
@@ -147,5 +148,84 @@ describe('count-driven reconstruction', () => {
     assert.deepEqual(at(7), [0], 'nothing active: the tie goes to the lowest cluster');
     assert.deepEqual(at(8), []);
     assert.deepEqual([...capSpeakerCount(count, 2)], [1, 1, 2, 1, 1, 1, 2, 1, 0]);
+  });
+});
+
+describe('speaker counts (embeddings of another size than the PLDA: AHC alone)', () => {
+  /** 30 windows of 10 frames; each local speaker talks alone on 3 frames and is one of 4 voices. */
+  function synthetic(): {
+    seg: LocalSegmentation;
+    embeddings: { dimension: number; vectors: Float32Array; valid: Uint8Array };
+    truth: number[];
+  } {
+    const numChunks = 30;
+    const activity = new Uint8Array(numChunks * 10 * 3);
+    const dim = 8;
+    const vectors = new Float32Array(numChunks * 3 * dim);
+    const truth: number[] = [];
+    let state = 9;
+    const random = (): number => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state / 2147483648;
+    };
+    for (let c = 0; c < numChunks; c++) {
+      for (let s = 0; s < 3; s++) {
+        for (let f = 3 * s; f < 3 * s + 3; f++) activity[(c * 10 + f) * 3 + s] = 1;
+        const voice = (c + s) % 4;
+        truth.push(voice);
+        for (let d = 0; d < dim; d++)
+          vectors[(c * 3 + s) * dim + d] = (d === voice ? 1 : 0) + 0.05 * (random() - 0.5);
+      }
+    }
+    const seg: LocalSegmentation = {
+      numChunks,
+      framesPerChunk: 10,
+      numLocalSpeakers: 3,
+      activity,
+      chunkStartFrames: Int32Array.from({ length: numChunks }, (_, c) => c * 5),
+      numFrames: numChunks * 5 + 5,
+      frames: { step: 0.1, duration: 0.1 },
+      windowSamples: 16000,
+      stepSamples: 8000,
+    };
+    return {
+      seg,
+      embeddings: { dimension: dim, vectors, valid: new Uint8Array(numChunks * 3).fill(1) },
+      truth,
+    };
+  }
+
+  /** Whether the labels split the pairs exactly as the voices do. */
+  function samePartition(labels: Int32Array, truth: number[]): boolean {
+    const map = new Map<number, number>();
+    const back = new Map<number, number>();
+    return truth.every((voice, i) => {
+      const label = labels[i];
+      if ((map.get(voice) ?? label) !== label || (back.get(label) ?? voice) !== voice) return false;
+      map.set(voice, label);
+      back.set(label, voice);
+      return true;
+    });
+  }
+
+  test("automatic count finds the voices; the constraint keeps a window's speakers apart", async () => {
+    const { seg, embeddings, truth } = synthetic();
+    const result = await clusterVbx(seg, embeddings, { min: 1, max: 20 });
+    assert.equal(result.numClusters, 4);
+    assert.equal(result.vbx, undefined, 'no PLDA for 8-d embeddings');
+    assert.ok(samePartition(result.hardClusters, truth));
+  });
+
+  test('an exact count, a minimum or a maximum out of reach forces the count by k-means', async () => {
+    const { seg, embeddings } = synthetic();
+    for (const [bounds, expected] of [
+      [{ min: 2, max: 2, exact: 2 }, 2],
+      [{ min: 5, max: 20 }, 5],
+      [{ min: 1, max: 3 }, 3],
+    ] as const) {
+      const result = await clusterVbx(seg, embeddings, bounds);
+      assert.equal(result.forcedCount, expected);
+      assert.equal(new Set(result.hardClusters).size, expected, JSON.stringify(bounds));
+    }
   });
 });
