@@ -50,11 +50,14 @@ async function timeClustering(seg: LocalSegmentation, embeddings: LocalEmbedding
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const result = await clusterVbx(seg, embeddings, { min: 1, max: 20 }, { pause: createYielder() });
   const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   await new Promise((resolve) => setTimeout(resolve, 20));
   loop.disable();
-  return { ms, result, maxLoopDelayMs: loop.max / 1e6 };
+  return { ms, cpuMs, result, maxLoopDelayMs: loop.max / 1e6 };
 }
 
 async function main(): Promise<void> {
@@ -76,10 +79,12 @@ async function main(): Promise<void> {
     recordingSeconds: seconds(fixture.segmentation),
     embeddingsClustered: single.result.training.chunk.length,
     clusteringMs: Math.round(single.ms),
+    clusteringCpuMs: Math.round(single.cpuMs),
     speakers: single.result.numClusters,
     tiledSeconds: seconds(big.seg),
     tiledEmbeddingsClustered: long.result.training.chunk.length,
     tiledClusteringMs: Math.round(long.ms),
+    tiledClusteringCpuMs: Math.round(long.cpuMs),
     tiledSpeakers: long.result.numClusters,
     tiledRealTimeFactor: long.ms / 1000 / seconds(big.seg),
     tiledOverSingleTime: long.ms / single.ms,
@@ -87,9 +92,9 @@ async function main(): Promise<void> {
     rssMB: Math.round(Math.max(rssBefore, process.memoryUsage().rss) / MB),
   };
   console.error(
-    `${figures.recordingSeconds.toFixed(0)} s, ${figures.embeddingsClustered} embeddings: ${figures.clusteringMs} ms; ` +
+    `${figures.recordingSeconds.toFixed(0)} s, ${figures.embeddingsClustered} embeddings: ${figures.clusteringMs} ms (CPU ${figures.clusteringCpuMs}); ` +
       `x${copies} (${figures.tiledSeconds.toFixed(0)} s, ${figures.tiledEmbeddingsClustered} embeddings): ` +
-      `${figures.tiledClusteringMs} ms (RTF ${figures.tiledRealTimeFactor.toFixed(4)}, ${figures.tiledOverSingleTime.toFixed(1)}x the single), ` +
+      `${figures.tiledClusteringMs} ms (CPU ${figures.tiledClusteringCpuMs}; RTF ${figures.tiledRealTimeFactor.toFixed(4)}, ${figures.tiledOverSingleTime.toFixed(1)}x the single), ` +
       `longest event-loop block ${figures.tiledMaxEventLoopDelayMs} ms, RSS ${figures.rssMB} MB`,
   );
   console.log(JSON.stringify(figures));

@@ -54,7 +54,7 @@ export async function centroidLinkage(
       }
       dist[index++] = Math.sqrt(sum);
     }
-    if (i % 8 === 0) await pause?.();
+    await pause?.();
   }
 
   const size = new Int32Array(n).fill(1);
@@ -127,7 +127,7 @@ export async function centroidLinkage(
         heap.change(y, minDist[y]);
       }
     }
-    if (k % 16 === 0) await pause?.();
+    if (k % 4 === 0) await pause?.();
   }
   return tree;
 }

@@ -1,3 +1,4 @@
+import type { Yielder } from '../common';
 import { linearSumAssignment } from './linear-sum-assignment';
 
 /** Marks a (window, local speaker) that belongs to no cluster. */
@@ -8,13 +9,14 @@ export const NO_CLUSTER = -2;
  * (window, local speaker) embedding to every centroid: [pairs, numClusters] row-major. Pairs without
  * an embedding (`valid` 0) or with a zero vector get NaN.
  */
-export function centroidScores(
+export async function centroidScores(
   vectors: ArrayLike<number>,
   valid: Uint8Array,
   dim: number,
   centroids: Float64Array,
   numClusters: number,
-): Float64Array {
+  pause?: Yielder,
+): Promise<Float64Array> {
   const pairs = valid.length;
   const scores = new Float64Array(pairs * numClusters).fill(NaN);
   const centroidNorms = new Float64Array(numClusters);
@@ -24,6 +26,7 @@ export function centroidScores(
     centroidNorms[k] = Math.sqrt(sum);
   }
   for (let p = 0; p < pairs; p++) {
+    if (p % 1024 === 1023) await pause?.();
     if (!valid[p]) continue;
     let sum = 0;
     for (let d = 0; d < dim; d++) sum += vectors[p * dim + d] ** 2;
@@ -44,12 +47,13 @@ export function centroidScores(
  * real one, so they only get the clusters nobody else wanted. With fewer clusters than local
  * speakers, the left-over speakers get NO_CLUSTER. Returns a cluster per pair.
  */
-export function assignConstrained(
+export async function assignConstrained(
   scores: Float64Array,
   numClusters: number,
   numLocalSpeakers: number,
   active: Uint8Array,
-): Int32Array {
+  pause?: Yielder,
+): Promise<Int32Array> {
   const pairs = active.length;
   const hard = new Int32Array(pairs).fill(NO_CLUSTER);
   let lowest = Infinity;
@@ -57,6 +61,7 @@ export function assignConstrained(
   const floor = (Number.isFinite(lowest) ? lowest : 0) - 1;
   const block = new Float64Array(numLocalSpeakers * numClusters);
   for (let first = 0; first < pairs; first += numLocalSpeakers) {
+    if (first % (256 * numLocalSpeakers) === 0) await pause?.();
     for (let s = 0; s < numLocalSpeakers; s++) {
       for (let k = 0; k < numClusters; k++) {
         const score = scores[(first + s) * numClusters + k];

@@ -112,10 +112,10 @@ export async function clusterVbx(
     centroids = meanCentroids(labels, numClusters, train, dim);
   }
   await pause?.();
-  const scores = centroidScores(vectors, valid, dim, centroids, numClusters);
+  const scores = await centroidScores(vectors, valid, dim, centroids, numClusters, pause);
   const hardClusters =
     forcedCount === undefined
-      ? assignConstrained(scores, numClusters, k, activePairs(seg))
+      ? await assignConstrained(scores, numClusters, k, activePairs(seg), pause)
       : assignToNearest(scores, numClusters, pairs);
   return { hardClusters, numClusters, centroids, training, ahcLabels, plda, vbx, forcedCount };
 }
@@ -144,7 +144,7 @@ async function transformInBlocks(
   const width = model.dimension;
   const xvec = new Float64Array(count * width);
   const features = new Float64Array(count * width);
-  const block = 256;
+  const block = 32;
   for (let first = 0; first < count; first += block) {
     const rows = Math.min(block, count - first);
     const part = model.transform(train.subarray(first * dim, (first + rows) * dim), rows);

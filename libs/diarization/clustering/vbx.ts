@@ -80,7 +80,7 @@ export async function runVbx(
         if (weight === 0) continue;
         for (let d = 0; d < dim; d++) alpha[s * dim + d] += weight * rho[t * dim + d];
       }
-      if (t % 256 === 255) await pause?.();
+      if (t % 32 === 31) await pause?.();
     }
     for (let s = 0; s < speakers; s++) {
       let mass = 0;
@@ -112,7 +112,7 @@ export async function runVbx(
       const logSum = max + Math.log(sum);
       total += logSum;
       for (let s = 0; s < speakers; s++) q[t * speakers + s] = Math.exp(logP[t * speakers + s] - logSum);
-      if (t % 256 === 255) await pause?.();
+      if (t % 32 === 31) await pause?.();
     }
     const next = new Float64Array(speakers);
     for (let t = 0; t < count; t++) for (let s = 0; s < speakers; s++) next[s] += q[t * speakers + s];

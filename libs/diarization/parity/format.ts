@@ -19,7 +19,7 @@ export function formatParityRun(name: string, run: ParityRun): string {
     `  vbx             max |q diff| ${report.vbx.q_max_abs_diff.toExponential(2)}, max |sp diff| ${report.vbx.sp_max_abs_diff.toExponential(2)}`,
     `  clusters        hard clusters equal: ${yes(report.clusters.hard_clusters_equal)}`,
     `  reconstruction  frames equal ${pct(report.reconstruction.frames_equal_fraction)}`,
-    `  whole chain     DER vs pyannote's output ${pct(report.der_vs_pyannote)}, ${run.speakers} speakers, clustering ${run.clusteringMs.toFixed(0)} ms`,
+    `  whole chain     DER vs pyannote's output ${pct(report.der_vs_pyannote)}, ${run.speakers} speakers, clustering ${run.clusteringMs.toFixed(0)} ms (CPU ${run.clusteringCpuMs.toFixed(0)} ms)`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -36,6 +36,8 @@ export interface ParityRun {
   report: ParityReport;
   /** Wall time of the whole clustering (training set to hard clusters) in the chain. */
   clusteringMs: number;
+  /** CPU time of this process over the same span (steadier than wall time on a busy machine). */
+  clusteringCpuMs: number;
   /** Speakers the chain found. */
   speakers: number;
   /** Embeddings the chain clustered (pyannote: trainChunk.length). */
@@ -77,8 +79,8 @@ export async function runParity(
 
   // Centroids and assignment from pyannote's VBx state.
   const { centroids, numClusters } = weightedCentroids(fixture.qFinal, fixture.spFinal, train, n, dim);
-  const scores = centroidScores(vectors, fixture.embeddings.valid, dim, centroids, numClusters);
-  const hard = assignConstrained(scores, numClusters, k, activePairs(seg));
+  const scores = await centroidScores(vectors, fixture.embeddings.valid, dim, centroids, numClusters);
+  const hard = await assignConstrained(scores, numClusters, k, activePairs(seg));
 
   // Reconstruction from pyannote's clusters and count.
   const pyannoteClusters = withoutSilentSpeakers(fixture.hardClusters, seg, fixture.embeddings.valid);
@@ -86,6 +88,7 @@ export async function runParity(
 
   // The whole chain.
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const clustering = await clusterVbx(seg, fixture.embeddings, bounds, {
     threshold: fixture.threshold,
     fa: fixture.fa,
@@ -93,6 +96,8 @@ export async function runParity(
     maxIters: fixture.maxIters,
   });
   const clusteringMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const clusteringCpuMs = (cpu.user + cpu.system) / 1000;
   const chainClusters = withoutSilentSpeakers(clustering.hardClusters, seg, fixture.embeddings.valid);
   const chainFrames = reconstructFromClusters(seg, chainClusters, capSpeakerCount(count, bounds.max));
   const end = frameMiddle(seg.frames, seg.numFrames - 1);
@@ -120,6 +125,7 @@ export async function runParity(
   return {
     report,
     clusteringMs,
+    clusteringCpuMs,
     speakers: new Set(turns.map((turn) => turn.speaker)).size,
     trainingSize: clustering.training.chunk.length,
     trainingEqual:

@@ -57,15 +57,15 @@ describe('constrained assignment of local speakers to clusters', () => {
     }
   });
 
-  test('two speakers of a window never share a cluster; silent ones only get what is left', () => {
+  test('two speakers of a window never share a cluster; silent ones only get what is left', async () => {
     // One window, 3 local speakers, 2 clusters. Speakers 0 and 1 both prefer cluster 0; the pairing
     // with the larger total wins (1.5 + 1.8 > 1.9 + 1.2). Speaker 2 is silent: it gets no cluster
     // although its (meaningless) embedding scores highest of all on cluster 1.
     const scores = Float64Array.from([1.9, 1.5, 1.8, 1.2, 1.0, 1.99]);
-    const hard = assignConstrained(scores, 2, 3, Uint8Array.from([1, 1, 0]));
+    const hard = await assignConstrained(scores, 2, 3, Uint8Array.from([1, 1, 0]));
     assert.deepEqual([...hard], [1, 0, NO_CLUSTER]);
     // With three clusters every speaker gets one, the silent one the cluster nobody else took.
-    const three = assignConstrained(
+    const three = await assignConstrained(
       Float64Array.from([1.9, 1.5, 0.2, 1.8, 1.2, 0.1, 1.0, 1.99, 1.99]),
       3,
       3,
