@@ -36,6 +36,8 @@ export interface ParityFixture {
   output: ScoredTurn[];
   /** The recording, where the folder holds it (clip_16k.wav). */
   audioPath: string | null;
+  /** sha256 of the recording pyannote ran on (manifest.json), when recorded. */
+  clipSha256: string | null;
 }
 
 interface StoredArray {
@@ -113,12 +115,19 @@ export function readParityFixture(dir: string): ParityFixture {
     discreteColumns: discrete.shape[1],
     output: parseRttm(readFileSync(path.join(dir, OUTPUT_RTTM), 'utf8')),
     audioPath: existsSync(audio) ? audio : null,
+    clipSha256: readClipSha256(path.join(dir, 'manifest.json')),
   };
 }
 
 /** Whether `dir` looks like a parity folder. */
 export function isParityFolder(dir: string): boolean {
   return existsSync(path.join(dir, INTERMEDIATES)) && existsSync(path.join(dir, OUTPUT_RTTM));
+}
+
+function readClipSha256(manifest: string): string | null {
+  if (!existsSync(manifest)) return null;
+  const value = (JSON.parse(readFileSync(manifest, 'utf8')) as { clip_sha256?: unknown }).clip_sha256;
+  return typeof value === 'string' ? value : null;
 }
 
 /** numpy's rint: halves go to the even neighbour. */

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { decodeToPcm, readWavFile } from '../../../libs/audio';
@@ -54,6 +55,12 @@ export function registerEvalParityCommand(evaluate: Command): void {
       const fixture = readParityFixture(dir);
       let ours;
       if (options.audio) {
+        const digest = createHash('sha256').update(readFileSync(options.audio)).digest('hex');
+        if (fixture.clipSha256 && digest !== fixture.clipSha256) {
+          process.stderr.write(
+            `warning: ${options.audio} is not the recording pyannote ran on (sha256 differs from manifest.json)\n`,
+          );
+        }
         const samples = await readAudio(options.audio);
         ours = await segmentAudio(options.segmentationModel ?? paritySegmentationModel(), samples);
       }
