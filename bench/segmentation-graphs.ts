@@ -1,6 +1,6 @@
 /**
- * Which segmentation graph to run: the int8 export, or the graph the installer derives from it with the
- * SincNet filterbank in float. For each, on the parity clips whose audio is on hand, the per-window cell
+ * Which segmentation graph to run: the int8 export, the graph the installer derives from it with the
+ * SincNet filterbank in float, or that graph with every other layer dequantized too (made here only). For each, on the parity clips whose audio is on hand, the per-window cell
  * agreement with pyannote's fp32 segmentations (best local-speaker permutation per window), and the speed
  * of segmenting the same audio with one inference thread, as a ratio to the int8 graph in the same run:
  *   npm run -s build && node dist/bench/segmentation-graphs.js [--rounds 3]
@@ -13,6 +13,7 @@ import path from 'node:path';
 import { readWavFile } from '../libs/audio';
 import { SegmentationModel } from '../libs/diarization/segmentation';
 import { deriveFloatSincnetGraph } from '../libs/models/derive-segmentation';
+import { dequantizeAllLayers } from './dequantize-segmentation';
 import { parityClips, readPyannoteSegmentations, segmentationAgreement } from './segmentation-agreement';
 
 const sharedDir = path.resolve(process.env.SHARED_DIR ?? path.join(__dirname, '..', '..', '..', 'shared'));
@@ -41,10 +42,14 @@ async function main(): Promise<void> {
     const source = readFileSync(int8Path);
     const derivedFile = path.join(work, 'float-sincnet.onnx');
     const sourceSha256 = createHash('sha256').update(source).digest('hex');
-    writeFileSync(derivedFile, deriveFloatSincnetGraph(source, { sourceSha256, label: int8Path }));
+    const derived = deriveFloatSincnetGraph(source, { sourceSha256, label: int8Path });
+    writeFileSync(derivedFile, derived);
+    const allFloatFile = path.join(work, 'all-float.onnx');
+    writeFileSync(allFloatFile, dequantizeAllLayers(derived));
     const graphs: Graph[] = [
       { name: 'int8', file: int8Path },
       { name: 'int8 + float SincNet', file: derivedFile },
+      { name: 'all layers dequantized', file: allFloatFile },
     ];
     const audio = clips.map((clip) => readWavFile(clip.audio).samples);
     const references = clips.map((clip) => readPyannoteSegmentations(clip.intermediates));
@@ -68,10 +73,14 @@ async function main(): Promise<void> {
         console.log(`${graphs[g].name.padEnd(23)}${cells.join('')}`);
       }
 
-      // Speed: the graphs take turns on the same audio, so that machine noise falls on all of them.
+      // Speed: the graphs take turns on the same audio, in alternating order, so that machine noise and
+      // warm-up fall on all of them alike.
       const seconds = graphs.map(() => 0);
       for (let round = 0; round < rounds; round++) {
-        for (const [g, model] of models.entries()) {
+        const order = [...models.keys()];
+        if (round % 2 === 1) order.reverse();
+        for (const g of order) {
+          const model = models[g];
           const started = process.hrtime.bigint();
           for (const samples of audio) await model.segment(samples, { stepSamples: 16000, batchSize: 1 });
           seconds[g] += Number(process.hrtime.bigint() - started) / 1e9;
