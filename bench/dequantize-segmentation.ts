@@ -56,7 +56,11 @@ export function dequantizeAllLayers(source: Uint8Array): Uint8Array {
     }
   }
   graph.node = graph.node.flatMap((node) => replaced.get(node) ?? (dropped.has(node) ? [] : [node]));
-  graph.initializer = [...(graph.initializer ?? []), ...added];
+  // The quantized weights are read no more; dropping them keeps onnxruntime from warning about each.
+  const rewritten = new OnnxGraphIndex(graph);
+  graph.initializer = [...(graph.initializer ?? []), ...added].filter(
+    (tensor) => rewritten.readers(tensor.name ?? '').length > 0,
+  );
   return onnx.ModelProto.encode(model).finish();
 }
 
