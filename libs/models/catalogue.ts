@@ -76,7 +76,8 @@ function upstreamCatalogue(): ModelSpec[] {
     {
       name: 'pyannote-segmentation-3.0',
       kind: 'segmentation',
-      description: 'pyannote segmentation-3.0, int8 ONNX export by sherpa-onnx (MIT)',
+      description:
+        'pyannote segmentation-3.0, int8 ONNX export by sherpa-onnx (MIT); installs beside it a graph derived from it with its SincNet filterbank in float',
       fileName: 'pyannote-segmentation-3.0.int8.onnx',
       url: `${SHERPA_SEGMENTATION}/sherpa-onnx-pyannote-segmentation-3-0.tar.bz2`,
       archiveMember: 'sherpa-onnx-pyannote-segmentation-3-0/model.int8.onnx',

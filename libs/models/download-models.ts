@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { extractArchiveMember } from './archive';
+import { addDerivedModels } from './derived-models';
 import { installedPath, upstreamFileName, type ModelSpec } from './catalogue';
 import { hashFile } from './checksum';
 import { DownloadError, InstallAbortedError } from './errors';
@@ -35,6 +36,7 @@ export async function downloadModels(
       const model = present ?? (await downloadModel(spec, target, options));
       report.installed.push(model);
       options.onInstalled?.(model);
+      await addDerivedModels(model, report, options);
     } catch (error) {
       if (error instanceof InstallAbortedError) throw error;
       if (error instanceof DownloadError && error.unreachable) {

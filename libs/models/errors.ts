@@ -48,3 +48,8 @@ export class InstallAbortedError extends ModelInstallError {
     super('installation interrupted; partial files were removed');
   }
 }
+
+/** A model file that is not the graph a derivation expects; nothing was written. */
+export class ModelDerivationError extends ModelInstallError {
+  override name = 'ModelDerivationError';
+}

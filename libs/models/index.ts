@@ -14,6 +14,7 @@ export {
   ChecksumMismatchError,
   DownloadError,
   InstallAbortedError,
+  ModelDerivationError,
   ModelInstallError,
   UnknownModelError,
 } from './errors';
@@ -22,6 +23,13 @@ export { openUrl, type OpenedDownload, type OpenUrlOptions } from './http-downlo
 export { writeVerifiedFile, type VerifiedWriteOptions } from './verified-file';
 export { extractArchiveMember } from './archive';
 export { downloadModels, type DownloadOptions } from './download-models';
+export { addDerivedModels, FLOAT_SINCNET_SEGMENTATION_FILE, INT8_SEGMENTATION_FILE } from './derived-models';
+export {
+  deriveFloatSincnetGraph,
+  FLOAT_SINCNET_DERIVATION,
+  recordedDerivation,
+  sincnetTimeAxis,
+} from './derive-segmentation';
 export { installFromDirectory, type DirectoryInstallOptions } from './install-from-directory';
 export type {
   InstallCallbacks,

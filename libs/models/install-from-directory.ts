@@ -2,6 +2,7 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { extractArchiveMember } from './archive';
+import { addDerivedModels } from './derived-models';
 import { installedPath, MODEL_KINDS, resolveModels, upstreamFileName, type ModelSpec } from './catalogue';
 import { hashFile, parseSha256Sums, type Checksum } from './checksum';
 import { InstallAbortedError, ModelInstallError } from './errors';
@@ -52,6 +53,7 @@ export async function installFromDirectory(
       const model = await installPlanned(item, options);
       report.installed.push(model);
       options.onInstalled?.(model);
+      await addDerivedModels(model, report, options);
     } catch (error) {
       if (error instanceof InstallAbortedError) throw error;
       report.failed.push({ label: item.label, error: error as Error });

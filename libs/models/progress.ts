@@ -7,8 +7,8 @@ export interface TransferProgress {
   totalBytes: number | null;
 }
 
-/** How an installed file was checked. */
-export type Verification = 'checksum' | 'sha256sums' | 'unverified';
+/** How an installed file was checked; `derived`: made at install time from another installed file. */
+export type Verification = 'checksum' | 'sha256sums' | 'unverified' | 'derived';
 
 export interface InstalledModel {
   label: string;
@@ -17,6 +17,8 @@ export interface InstalledModel {
   /** `present`: already there and intact, nothing was written. */
   action: 'installed' | 'present';
   verification: Verification;
+  /** For a derived file: the installed file it was made from. */
+  derivedFrom?: string;
   /** Of the installed file, so that an unverified one can be recorded and checked later. */
   sha256: string;
 }

@@ -160,12 +160,18 @@ describe(
         assert.equal(run.code, 0, run.stderr);
         assert.doesNotMatch(run.stdout, /NOT verified/);
         assert.deepEqual(filesUnder(modelsDir), [
+          'segmentation/pyannote-segmentation-3.0.int8-float-sincnet.onnx',
           'segmentation/pyannote-segmentation-3.0.int8.onnx',
           'vad/ggml-silero-v6.2.0.bin',
           'whisper/for-tests-ggml-base.bin',
           'whisper/for-tests-ggml-tiny.bin',
         ]);
-        assert.match(run.stdout, /SEGMENTATION_MODEL_PATH=.*pyannote-segmentation-3\.0\.int8\.onnx/);
+        assert.match(run.stdout, /float-SincNet .*\(derived from pyannote-segmentation-3\.0\.int8\.onnx\)/);
+        // The derived graph is the one to run, so it is the one the env lines name.
+        assert.match(
+          run.stdout,
+          /SEGMENTATION_MODEL_PATH=.*pyannote-segmentation-3\.0\.int8-float-sincnet\.onnx/,
+        );
       },
     );
   },

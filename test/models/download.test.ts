@@ -17,13 +17,17 @@ import {
   ChecksumMismatchError,
   DownloadError,
   downloadModels,
+  FLOAT_SINCNET_SEGMENTATION_FILE,
   InstallAbortedError,
   MissingModelsError,
   ModelInstallError,
+  modelCatalogue,
   openUrl,
+  resolveModels,
   type ModelSpec,
   type TransferProgress,
 } from '../../libs/models';
+import { models, skipUnlessPresent } from '../support/shared-files';
 import { closedPort, FixtureServer } from './fixture-server';
 
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
@@ -235,6 +239,39 @@ describe('downloading models from a local HTTP server', () => {
     assert.match(wrongMember.failed[0].error.message, /absent\.onnx/);
     assert.deepEqual(filesUnder(modelsDir), ['segmentation/seg.onnx']);
   });
+
+  test(
+    "the catalogue's int8 segmentation model, from sherpa-onnx's archive, gets its float-SincNet graph beside it",
+    { skip: skipUnlessPresent(models.segmentation) },
+    async () => {
+      const staging = mkdtempSync(path.join(work, 'sherpa-'));
+      const folder = 'sherpa-onnx-pyannote-segmentation-3-0';
+      mkdirSync(path.join(staging, folder));
+      writeFileSync(path.join(staging, folder, 'model.int8.onnx'), readFileSync(models.segmentation));
+      execFileSync('tar', ['-cjf', path.join(staging, `${folder}.tar.bz2`), '-C', staging, folder]);
+      server.files.set(`${folder}.tar.bz2`, readFileSync(path.join(staging, `${folder}.tar.bz2`)));
+      const catalogue = modelCatalogue({ mirror: server.url('files', '') });
+      const specs = resolveModels(['segmentation'], catalogue);
+      const first = await downloadModels(specs, { modelsDir });
+      assert.deepEqual(first.failed, []);
+      assert.deepEqual(
+        first.installed.map((installed) => [installed.action, installed.verification]),
+        [
+          ['installed', 'checksum'],
+          ['installed', 'derived'],
+        ],
+      );
+      assert.deepEqual(filesUnder(modelsDir), [
+        `segmentation/${FLOAT_SINCNET_SEGMENTATION_FILE}`,
+        'segmentation/pyannote-segmentation-3.0.int8.onnx',
+      ]);
+      const again = await downloadModels(specs, { modelsDir });
+      assert.deepEqual(
+        again.installed.map((installed) => installed.action),
+        ['present', 'present'],
+      );
+    },
+  );
 
   test('openUrl refuses anything but http(s)', async () => {
     await assert.rejects(openUrl('file:///etc/passwd'), /only https and http/);

@@ -15,8 +15,10 @@ import path from 'node:path';
 import { after, beforeEach, describe, test } from 'node:test';
 import {
   ChecksumMismatchError,
+  FLOAT_SINCNET_SEGMENTATION_FILE,
   installFromDirectory,
   MissingModelsError,
+  ModelDerivationError,
   ModelInstallError,
   modelCatalogue,
   parseSha256Sums,
@@ -50,7 +52,9 @@ describe(
       assert.deepEqual(report.failed, []);
       // Every listed file arrives at the same place under the models folder, byte for byte.
       const expected = [...sums.keys()].map((listed) => listed.replace(/^models\//, '')).sort();
-      assert.deepEqual(filesUnder(modelsDir), expected);
+      // Beside them, the segmentation graph derived from the int8 one (bytes of its own: no sum to match).
+      const derived = `segmentation/${FLOAT_SINCNET_SEGMENTATION_FILE}`;
+      assert.deepEqual(filesUnder(modelsDir), [...expected, derived].sort());
       for (const relative of expected) {
         assert.equal(
           sha256(readFileSync(path.join(modelsDir, relative))),
@@ -59,9 +63,12 @@ describe(
         );
       }
       assert.ok(report.installed.every((model) => model.verification !== 'unverified'));
-      const segmentation = report.installed.find((model) => model.kind === 'segmentation');
+      const [segmentation, floatSincnet] = report.installed.filter((model) => model.kind === 'segmentation');
       assert.equal(segmentation?.label, 'pyannote-segmentation-3.0');
       assert.equal(segmentation?.verification, 'checksum', 'the catalogue sha256 matches the shared file');
+      assert.equal(floatSincnet?.verification, 'derived');
+      assert.equal(floatSincnet?.derivedFrom, segmentation?.path);
+      assert.equal(floatSincnet?.path, path.join(modelsDir, derived));
 
       const again = await installFromDirectory(sharedModels, { modelsDir, catalogue: modelCatalogue() });
       assert.ok(again.installed.every((model) => model.action === 'present'));
@@ -190,10 +197,18 @@ describe('installing from a local folder', () => {
       catalogue: withKnownSum,
       names: ['segmentation'],
     });
-    assert.deepEqual(report.failed, []);
     assert.deepEqual(
       readFileSync(path.join(modelsDir, 'segmentation', 'pyannote-segmentation-3.0.int8.onnx')),
       whisper,
+    );
+    // Random bytes stand for the model here: it is installed, and only the graph derived from it fails.
+    assert.deepEqual(
+      report.failed.map(({ label, error }) => [label, error instanceof ModelDerivationError]),
+      [['pyannote-segmentation-3.0 float-SincNet', true]],
+    );
+    assert.match(
+      report.failed[0].error.message,
+      /pyannote-segmentation-3\.0\.int8\.onnx: (not a readable ONNX model|the ONNX file holds no graph)/,
     );
     assert.deepEqual(filesUnder(modelsDir), ['segmentation/pyannote-segmentation-3.0.int8.onnx']);
   });

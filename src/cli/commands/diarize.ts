@@ -3,6 +3,7 @@ import { type Command, InvalidArgumentError as CommanderArgumentError } from 'co
 import { decodeToPcm } from '../../../libs/audio';
 import { Diarizer, type SpeakerTurn } from '../../../libs/diarization';
 import { formatRttm } from '../../../libs/formats/rttm';
+import { configuredModelPath } from '../../config/model-discovery';
 import { positiveInteger } from '../support/option-parsers';
 import { ProgressBar } from '../support/progress-bar';
 
@@ -31,8 +32,8 @@ export function registerDiarizeCommand(program: Command): void {
     .argument('<file>', 'any audio or video file ffmpeg can decode')
     .option(
       '--segmentation-model <path>',
-      'pyannote segmentation-3.0 ONNX model (default: $SEGMENTATION_MODEL_PATH)',
-      process.env.SEGMENTATION_MODEL_PATH,
+      'pyannote segmentation-3.0 ONNX model (default: $SEGMENTATION_MODEL_PATH, else the one installed in MODELS_DIR)',
+      configuredModelPath('SEGMENTATION_MODEL_PATH'),
     )
     .option(
       '--embedding-model <path>',

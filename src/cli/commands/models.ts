@@ -134,7 +134,9 @@ function printInstalled(model: InstalledModel): void {
       ? 'verified'
       : model.verification === 'sha256sums'
         ? 'verified by SHA256SUMS'
-        : 'NOT verified';
+        : model.verification === 'derived'
+          ? `derived from ${path.basename(model.derivedFrom ?? '')}`
+          : 'NOT verified';
   console.log(`${verb} ${model.label} -> ${model.path} (${how})`);
   if (model.verification === 'unverified') {
     console.error(
@@ -143,14 +145,23 @@ function printInstalled(model: InstalledModel): void {
   }
 }
 
-/** The lines to put in the env file, one per kind (the first installed of each). */
+/**
+ * The lines to put in the env file, one per kind: the first installed of each, except that a graph derived
+ * from it replaces it (the float-SincNet segmentation graph is the one to run).
+ */
 function printEnv(installed: readonly InstalledModel[]): void {
-  const lines = new Map<string, string>();
+  const chosen = new Map<string, InstalledModel>();
   for (const model of installed) {
     const variable = model.kind ? ENV_BY_KIND[model.kind] : undefined;
-    if (variable && !lines.has(variable)) lines.set(variable, `${variable}=${path.resolve(model.path)}`);
+    if (!variable) continue;
+    const first = chosen.get(variable);
+    const madeFromFirst =
+      first !== undefined &&
+      model.derivedFrom !== undefined &&
+      path.resolve(model.derivedFrom) === path.resolve(first.path);
+    if (!first || madeFromFirst) chosen.set(variable, model);
   }
-  if (lines.size === 0) return;
+  if (chosen.size === 0) return;
   console.log('\nfor the env file:');
-  for (const line of lines.values()) console.log(`  ${line}`);
+  for (const [variable, model] of chosen) console.log(`  ${variable}=${path.resolve(model.path)}`);
 }
