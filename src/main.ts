@@ -6,14 +6,12 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { type EmbeddedRedis, startEmbeddedRedis } from './bootstrap/embedded-redis';
+import { applyHttpTimeouts } from './bootstrap/http-timeouts';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { APP_ROLES, type AppRole } from './config/env.dto';
 import { setupSwagger } from './swagger';
-
-/** Uploads of a gigabyte over slow links take longer than Node's default 5 minutes. */
-const REQUEST_TIMEOUT_MS = 60 * 60 * 1000;
 
 /**
  * Starts the server in the role APP_ROLE names: `all` (default: API and worker in one process),
@@ -51,13 +49,15 @@ async function startApi(module: Parameters<typeof NestFactory.create>[0]): Promi
   app.disable('x-powered-by');
   // Results are read once and never cached: hashing each body for an ETag would be wasted work.
   app.set('etag', false);
+  const config = app.get(AppConfig);
+  // The client address behind a reverse proxy (X-Forwarded-For from the proxies TRUST_PROXY names).
+  app.set('trust proxy', config.http.trustProxy);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   setupSwagger(app);
-  const config = app.get(AppConfig);
   await app.listen(config.http.port, config.http.host);
   const server = app.getHttpServer() as Server;
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  applyHttpTimeouts(server);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   app.get(Logger).log(`${config.role} listening on http://${config.http.host}:${port} (Swagger UI at /docs)`);
