@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { type EmbeddedRedis, startEmbeddedRedis } from './bootstrap/embedded-redis';
+import { closeOnSignals } from './bootstrap/graceful-shutdown';
 import { applyHttpTimeouts } from './bootstrap/http-timeouts';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation';
@@ -37,10 +38,11 @@ async function main(): Promise<void> {
     role === 'worker' ? await startWorker(AppModule.forRole(role)) : await startApi(AppModule.forRole(role));
   const logger = app.get(Logger);
   if (redis) logger.log(`embedded Redis at ${redis.url} (no persistence; set REDIS_URL to use your own)`);
-  // Nest's shutdown hooks close Bull and Redis; the embedded redis-server goes with the process.
-  // SIGTERM: the worker stops taking jobs and finishes or hands back its running ones
-  // (SHUTDOWN_GRACE_MS), the API finishes its requests in flight, then the process exits 0.
-  app.enableShutdownHooks([], { useProcessExit: true });
+  // SIGTERM: the API stops accepting and lets requests in flight finish (SHUTDOWN_GRACE_MS), then Nest's
+  // shutdown hooks close Bull and Redis; the worker stops taking jobs and finishes or hands back its
+  // running ones (SHUTDOWN_GRACE_MS again); the process exits 0. The embedded redis-server goes with it.
+  const server = role === 'worker' ? null : ((app as INestApplication).getHttpServer() as Server);
+  closeOnSignals(app, server, app.get(AppConfig).jobs.shutdownGraceMs);
 }
 
 async function startApi(module: Parameters<typeof NestFactory.create>[0]): Promise<INestApplication> {
