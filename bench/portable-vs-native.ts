@@ -70,10 +70,17 @@ function main(): void {
   }
   const portable = median(times.portable);
   const native = median(times.native);
+  const best = { portable: Math.min(...times.portable), native: Math.min(...times.native) };
   console.log(`model ${path.basename(MODEL)}, ${seconds} s of speech, ${threads} threads, ${rounds} rounds`);
-  console.log(`native   ${native.toFixed(2)} s  ${systems.native}`);
-  console.log(`portable ${portable.toFixed(2)} s  ${systems.portable}`);
-  console.log(`portable speed / native speed = ${(native / portable).toFixed(3)} (target >= 0.9)`);
+  console.log(`native   median ${native.toFixed(2)} s, best ${best.native.toFixed(2)} s  ${systems.native}`);
+  console.log(
+    `portable median ${portable.toFixed(2)} s, best ${best.portable.toFixed(2)} s  ${systems.portable}`,
+  );
+  // On a shared machine the best run is the least disturbed one; both ratios are printed.
+  console.log(
+    `portable speed / native speed: ${(native / portable).toFixed(3)} (medians), ` +
+      `${(best.native / best.portable).toFixed(3)} (best runs); target >= 0.9`,
+  );
 }
 
 if (process.argv.includes('--child')) void child(argument('seconds', 30), argument('threads', 2));
