@@ -4,7 +4,8 @@
 #   docker build -t speech-server:cuda --target cuda .       NVIDIA GPU (whisper.cpp with cuBLAS, ONNX Runtime CUDA EP)
 # Models are not baked in: mount them at /models (see docker-compose.yml and deploy/README.md).
 
-ARG NODE_IMAGE=node:20.20-bookworm-slim
+# Node 24 (LTS until April 2028); the addon is Node-API, so any LTS from 22 on runs it.
+ARG NODE_IMAGE=node:24-bookworm-slim
 ARG CUDA_VERSION=12.8.1
 ARG CUDA_UBUNTU=ubuntu24.04
 
@@ -17,16 +18,21 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends cmake g++ make python3 ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-# ggml sets GGML_NATIVE=OFF when SOURCE_DATE_EPOCH is set: the binary must run on any x86-64 host,
-# not only on the CPU that built the image (-march=native would crash elsewhere with SIGILL).
-ENV SOURCE_DATE_EPOCH=0 \
-    ONNXRUNTIME_NODE_INSTALL=skip
+# The addon must run on any x86-64 host, not only on the CPU that built the image (-march=native would
+# crash elsewhere with SIGILL): --portable targets x86-64-v3 (AVX2, FMA, F16C), which every x86-64 server
+# of the last decade has. NATIVE_BUILD_OPTIONS takes further CMake options, e.g. "--portable -DGGML_AVX512=ON".
+ARG NATIVE_BUILD_OPTIONS="--portable"
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# No dependency install scripts: onnxruntime-node's would download its CUDA files on linux/x64. Its CPU
+# build ships inside the package, which is all this image needs.
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
-RUN npm run build:native \
+RUN npm run build:native -- ${NATIVE_BUILD_OPTIONS} \
  && npm run build \
  && npm prune --omit=dev --no-audit --no-fund
+# whisper.cpp's system-info line in the build log; on x86-64 the build stops here if AVX2 went missing.
+RUN node -e "const s = require('./native/build/Release/whisper_addon.node').version().system; console.log(s); \
+  if (process.arch === 'x64' && !/AVX2 = 1/.test(s)) { console.error('the addon was built without AVX2'); process.exit(1); }"
 
 # --- CUDA build: the devel image has nvcc and cuBLAS, which the GGML_CUDA build links ---
 FROM nvidia/cuda:${CUDA_VERSION}-devel-${CUDA_UBUNTU} AS build-cuda
@@ -42,22 +48,28 @@ RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
 WORKDIR /app
 # No GPU is visible while building: name the architectures instead of ggml's "native" (Turing to Hopper).
 ARG CUDA_ARCHITECTURES="75;80;86;89;90"
-ENV SOURCE_DATE_EPOCH=0 \
-    CUDAARCHS=${CUDA_ARCHITECTURES} \
-    ONNXRUNTIME_NODE_INSTALL=cuda12
+ARG NATIVE_BUILD_OPTIONS="--portable"
+ENV CUDAARCHS=${CUDA_ARCHITECTURES}
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# Dependencies without their install scripts, then onnxruntime-node's installer run on purpose: the bare
+# --onnxruntime-node-install flag fetches the files its package leaves out on linux/x64 (the CUDA 12
+# execution provider). Its "=cuda12" form is not understood by the installer (1.30), hence the bare flag;
+# the check after it fails the build if the provider did not arrive.
+RUN npm ci --ignore-scripts --no-audit --no-fund \
+ && node node_modules/onnxruntime-node/script/install.js --onnxruntime-node-install \
+ && test -f node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime_providers_cuda.so
 COPY . .
-RUN npm run build:native -- --cuda \
+RUN npm run build:native -- --cuda ${NATIVE_BUILD_OPTIONS} \
  && npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 
-# --- CUDA runtime: cuBLAS and cuDNN (ONNX Runtime's CUDA provider) without the compiler ---
+# --- CUDA runtime: CUDA 12 with cuBLAS and cuDNN 9 (what ONNX Runtime's CUDA provider needs), no compiler ---
 FROM nvidia/cuda:${CUDA_VERSION}-cudnn-runtime-${CUDA_UBUNTU} AS cuda
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ffmpeg libgomp1 ca-certificates tini \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --home-dir /var/lib/speech-server --create-home speech \
+ && groupadd --system --gid 10001 speech \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/speech-server --create-home speech \
  && mkdir -p /models /var/lib/speech-server/uploads && chown -R speech:speech /models /var/lib/speech-server
 COPY --from=node /usr/local/bin/node /usr/local/bin/node
 WORKDIR /app
@@ -83,7 +95,8 @@ FROM ${NODE_IMAGE} AS cpu
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ffmpeg libgomp1 ca-certificates tini \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --home-dir /var/lib/speech-server --create-home speech \
+ && groupadd --system --gid 10001 speech \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/speech-server --create-home speech \
  && mkdir -p /models /var/lib/speech-server/uploads && chown -R speech:speech /models /var/lib/speech-server
 WORKDIR /app
 COPY --from=build-cpu /app/package.json ./

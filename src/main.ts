@@ -6,14 +6,13 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { type EmbeddedRedis, startEmbeddedRedis } from './bootstrap/embedded-redis';
+import { closeOnSignals } from './bootstrap/graceful-shutdown';
+import { applyHttpTimeouts } from './bootstrap/http-timeouts';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { APP_ROLES, type AppRole } from './config/env.dto';
 import { setupSwagger } from './swagger';
-
-/** Uploads of a gigabyte over slow links take longer than Node's default 5 minutes. */
-const REQUEST_TIMEOUT_MS = 60 * 60 * 1000;
 
 /**
  * Starts the server in the role APP_ROLE names: `all` (default: API and worker in one process),
@@ -39,10 +38,11 @@ async function main(): Promise<void> {
     role === 'worker' ? await startWorker(AppModule.forRole(role)) : await startApi(AppModule.forRole(role));
   const logger = app.get(Logger);
   if (redis) logger.log(`embedded Redis at ${redis.url} (no persistence; set REDIS_URL to use your own)`);
-  // Nest's shutdown hooks close Bull and Redis; the embedded redis-server goes with the process.
-  // SIGTERM: the worker stops taking jobs and finishes or hands back its running ones
-  // (SHUTDOWN_GRACE_MS), the API finishes its requests in flight, then the process exits 0.
-  app.enableShutdownHooks([], { useProcessExit: true });
+  // SIGTERM: the API stops accepting and lets requests in flight finish (SHUTDOWN_GRACE_MS), then Nest's
+  // shutdown hooks close Bull and Redis; the worker stops taking jobs and finishes or hands back its
+  // running ones (SHUTDOWN_GRACE_MS again); the process exits 0. The embedded redis-server goes with it.
+  const server = role === 'worker' ? null : ((app as INestApplication).getHttpServer() as Server);
+  closeOnSignals(app, server, app.get(AppConfig).jobs.shutdownGraceMs);
 }
 
 async function startApi(module: Parameters<typeof NestFactory.create>[0]): Promise<INestApplication> {
@@ -51,13 +51,15 @@ async function startApi(module: Parameters<typeof NestFactory.create>[0]): Promi
   app.disable('x-powered-by');
   // Results are read once and never cached: hashing each body for an ETag would be wasted work.
   app.set('etag', false);
+  const config = app.get(AppConfig);
+  // The client address behind a reverse proxy (X-Forwarded-For from the proxies TRUST_PROXY names).
+  app.set('trust proxy', config.http.trustProxy);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   setupSwagger(app);
-  const config = app.get(AppConfig);
   await app.listen(config.http.port, config.http.host);
   const server = app.getHttpServer() as Server;
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  applyHttpTimeouts(server);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   app.get(Logger).log(`${config.role} listening on http://${config.http.host}:${port} (Swagger UI at /docs)`);

@@ -23,6 +23,8 @@ export interface DiarizerOptions {
   embeddingModelPath?: string | null;
   /** Default cpu. */
   executionProvider?: ExecutionProvider;
+  /** The CUDA device with executionProvider cuda; default 0. */
+  gpuDevice?: number;
   /**
    * Inference threads per model, each running whole batches on its own single-threaded ONNX Runtime
    * session, off the caller's event loop. Default: the cores up to 4 (1 with CUDA).
@@ -87,7 +89,7 @@ export class Diarizer {
     if (provider !== 'cpu' && provider !== 'cuda') {
       throw new InvalidArgumentError(`executionProvider must be 'cpu' or 'cuda', got ${String(provider)}`);
     }
-    const config = { executionProvider: provider, threads: options.threads };
+    const config = { executionProvider: provider, gpuDevice: options.gpuDevice, threads: options.threads };
     const segmentation = await SegmentationModel.load(options.segmentationModelPath, config);
     let embedding: EmbeddingModel | null = null;
     if (options.embeddingModelPath) {

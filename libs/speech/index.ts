@@ -16,6 +16,8 @@ export type { SpeechLogLevel } from './log';
 export { speechRegions, compactSpeech, toOriginalSeconds, SAMPLE_RATE } from './vad-regions';
 export type { VadParameters, SampleRange, CompactedAudio } from './vad-regions';
 export { loadBinding } from './binding';
+export { gpuFallbackReason, parseSystemInfo, speechRuntimeInfo } from './runtime-info';
+export type { BackendDevice, SpeechRuntimeInfo } from './runtime-info';
 export type {
   LoadModelOptions,
   ModelInfo,

@@ -66,8 +66,16 @@ export interface NativeSpeechProbabilities {
   windowSamples: number;
 }
 
+/** One of ggml's compute devices. */
+export interface NativeBackendDevice {
+  name: string;
+  description: string;
+  kind: 'cpu' | 'gpu' | 'igpu' | 'accel' | 'other';
+}
+
 export interface NativeBinding {
   version(): { whisper: string; system: string };
+  backendDevices(): NativeBackendDevice[];
   liveResources(): { contexts: number; states: number; vadContexts: number };
   setLogHandler(handler: ((level: number, text: string) => void) | null, minLevel?: number): void;
   loadModel(

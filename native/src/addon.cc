@@ -2,6 +2,7 @@
 // (defaults, validation, word grouping, VAD regions) lives in libs/speech.
 #include <napi.h>
 
+#include "ggml-backend.h"
 #include "log.h"
 #include "model.h"
 #include "resources.h"
@@ -16,6 +17,38 @@ Napi::Value Version(const Napi::CallbackInfo& info) {
   Napi::Object result = Napi::Object::New(env);
   result.Set("whisper", Napi::String::New(env, whisper_version()));
   result.Set("system", Napi::String::New(env, whisper_print_system_info()));
+  return result;
+}
+
+const char* DeviceKind(enum ggml_backend_dev_type type) {
+  switch (type) {
+    case GGML_BACKEND_DEVICE_TYPE_CPU:
+      return "cpu";
+    case GGML_BACKEND_DEVICE_TYPE_GPU:
+      return "gpu";
+    case GGML_BACKEND_DEVICE_TYPE_IGPU:
+      return "igpu";
+    case GGML_BACKEND_DEVICE_TYPE_ACCEL:
+      return "accel";
+    default:
+      return "other";
+  }
+}
+
+// ggml's compute devices as whisper.cpp sees them when it picks a GPU (a CUDA build lists the GPUs
+// it can reach): libs/speech compares them with what was asked for.
+Napi::Value BackendDevices(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const size_t count = ggml_backend_dev_count();
+  Napi::Array result = Napi::Array::New(env, count);
+  for (size_t i = 0; i < count; ++i) {
+    ggml_backend_dev_t device = ggml_backend_dev_get(i);
+    Napi::Object entry = Napi::Object::New(env);
+    entry.Set("name", Napi::String::New(env, ggml_backend_dev_name(device)));
+    entry.Set("description", Napi::String::New(env, ggml_backend_dev_description(device)));
+    entry.Set("kind", Napi::String::New(env, DeviceKind(ggml_backend_dev_type(device))));
+    result.Set(static_cast<uint32_t>(i), entry);
+  }
   return result;
 }
 
@@ -36,6 +69,7 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   using namespace addon;
   InstallLogRouting();
   exports.Set("version", Napi::Function::New(env, Version, "version"));
+  exports.Set("backendDevices", Napi::Function::New(env, BackendDevices, "backendDevices"));
   exports.Set("liveResources", Napi::Function::New(env, LiveResources, "liveResources"));
   exports.Set("setLogHandler", Napi::Function::New(env, SetLogHandler, "setLogHandler"));
   exports.Set("loadModel", Napi::Function::New(env, LoadModel, "loadModel"));

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { AppRole, EnvDto } from './env.dto';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy';
 
 /**
  * The validated configuration, grouped by concern. Injected wherever a setting is needed, so no
@@ -8,7 +9,7 @@ import type { AppRole, EnvDto } from './env.dto';
  */
 export class AppConfig {
   readonly role: AppRole;
-  readonly http: { port: number; host: string };
+  readonly http: { port: number; host: string; trustProxy: TrustProxy };
   readonly auth: { jwtSecret: string; testToken: string | null };
   readonly redis: { url: string; prefix: string };
   readonly upload: { dir: string; maxBytes: number; sweepIntervalMs: number; orphanAgeMs: number };
@@ -32,6 +33,7 @@ export class AppConfig {
     segmentationModelPath: string | null;
     embeddingModelPath: string | null;
     executionProvider: 'cpu' | 'cuda';
+    gpuDevice: number;
     threads: number;
     stepRatio: number;
   };
@@ -42,7 +44,7 @@ export class AppConfig {
 
   constructor(env: EnvDto) {
     this.role = env.APP_ROLE;
-    this.http = { port: env.PORT, host: env.HOST };
+    this.http = { port: env.PORT, host: env.HOST, trustProxy: parseTrustProxy(env.TRUST_PROXY) };
     this.auth = { jwtSecret: env.JWT_SECRET, testToken: env.TEST_TOKEN ?? null };
     this.redis = { url: env.REDIS_URL, prefix: env.REDIS_PREFIX };
     this.upload = {
@@ -73,6 +75,7 @@ export class AppConfig {
       segmentationModelPath: env.SEGMENTATION_MODEL_PATH ?? null,
       embeddingModelPath: env.EMBEDDING_MODEL_PATH ?? null,
       executionProvider: env.DIARIZATION_PROVIDER,
+      gpuDevice: env.DIARIZATION_GPU_DEVICE,
       threads: env.DIARIZATION_THREADS,
       stepRatio: env.DIARIZATION_STEP,
     };

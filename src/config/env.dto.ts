@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import { AllowedHostsSpec } from './allowed-hosts.validator';
 import { FileExists } from './file-exists.validator';
+import { TrustProxySpec } from './trust-proxy';
 import { MODEL_OFF } from './model-discovery';
 
 export const APP_ROLES = ['all', 'api', 'worker'] as const;
@@ -60,6 +61,13 @@ export class EnvDto {
   @IsString()
   @IsNotEmpty()
   HOST = '0.0.0.0';
+
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (see trust-proxy.ts): by default
+   * one on this host, such as Caddy in deploy/. Without it every client behind the proxy is one address.
+   */
+  @TrustProxySpec()
+  TRUST_PROXY = 'loopback';
 
   @Transform(blankToUndefined)
   @IsString({ message: 'JWT_SECRET must be set: the HS256 secret that signs and checks the JWTs' })
@@ -201,6 +209,12 @@ export class EnvDto {
 
   @IsIn(['cpu', 'cuda'], { message: 'DIARIZATION_PROVIDER must be cpu or cuda' })
   DIARIZATION_PROVIDER: 'cpu' | 'cuda' = 'cpu';
+
+  /** The CUDA device ONNX Runtime runs diarization on (DIARIZATION_PROVIDER=cuda), as WHISPER_GPU_DEVICE for Whisper. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  DIARIZATION_GPU_DEVICE = 0;
 
   /**
    * Diarization inference threads, each running whole windows on its own single-threaded ONNX Runtime

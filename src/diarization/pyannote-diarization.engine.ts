@@ -28,7 +28,7 @@ export class PyannoteDiarizationEngine extends DiarizationEngine implements OnMo
   }
 
   async onModuleInit(): Promise<void> {
-    const { segmentationModelPath, embeddingModelPath, executionProvider, threads, stepRatio } =
+    const { segmentationModelPath, embeddingModelPath, executionProvider, gpuDevice, threads, stepRatio } =
       this.config.diarization;
     if (!segmentationModelPath) {
       this.logger.warn('SEGMENTATION_MODEL_PATH is not set: every word will go to speaker 0');
@@ -46,6 +46,7 @@ export class PyannoteDiarizationEngine extends DiarizationEngine implements OnMo
       segmentationModelPath,
       embeddingModelPath: embeddingModelPath ?? undefined,
       executionProvider,
+      gpuDevice,
       threads: threads || undefined,
       stepRatio,
     });

@@ -21,10 +21,14 @@ export class WhisperSpeechEngine extends SpeechEngine implements OnModuleInit, O
     // whisper.cpp's warnings and errors go to the app's log rather than to stderr or nowhere. At
     // warn: an aborted job makes whisper.cpp log an "error", and real failures reject the call anyway.
     speech.setSpeechLogHandler((_level, message) => this.logger.warn(message), 'warn');
+    const runtime = speech.speechRuntimeInfo();
+    this.logger.log(`whisper.cpp ${runtime.whisperVersion}: ${runtime.systemInfo}`);
+    const fallback = speech.gpuFallbackReason({ useGpu, gpuDevice }, runtime.devices);
+    if (fallback) this.logger.warn(`WHISPER_USE_GPU=true, WHISPER_GPU_DEVICE=${gpuDevice}: ${fallback}`);
     const started = Date.now();
     this.model = await speech.WhisperModel.load({ modelPath, useGpu, gpuDevice, flashAttention });
     this.logger.log(
-      `loaded ${modelPath} in ${Date.now() - started} ms (gpu ${useGpu ? 'on' : 'off'}, ` +
+      `loaded ${modelPath} in ${Date.now() - started} ms (gpu ${useGpu && !fallback ? 'on' : 'off'}, ` +
         `${threads} threads per job, VAD ${vadModelPath ? 'on' : 'off'})`,
     );
   }

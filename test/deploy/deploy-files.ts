@@ -103,3 +103,14 @@ export function knownEnvVars(): Set<string> {
   }
   return names;
 }
+
+/**
+ * The longest a worker may take to stop after SIGTERM, from the processor's own constants: pausing the
+ * queue (bounded by the grace when Redis is down), the grace itself, then the settle time of aborted jobs.
+ */
+export function workerStopWorstCase(graceSeconds: number): number {
+  const processor = readRepoFile('src', 'transcription', 'transcription.processor.ts');
+  const settle = Number(/const ABORT_SETTLE_MS = ([\d_]+);/.exec(processor)?.[1].replace(/_/g, '')) / 1000;
+  if (!Number.isFinite(settle)) throw new Error('ABORT_SETTLE_MS not found in transcription.processor.ts');
+  return 2 * graceSeconds + settle;
+}

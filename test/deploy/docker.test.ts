@@ -1,10 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { knownEnvVars, parseDockerfile, readRepoFile, seconds } from './deploy-files';
+import {
+  knownEnvVars,
+  parseDockerfile,
+  parseEnvFile,
+  readRepoFile,
+  seconds,
+  workerStopWorstCase,
+} from './deploy-files';
 
 interface Service {
   image?: string;
+  env_file?: string | string[];
+  cpus?: string | number;
   build?: { context: string; target: string };
   command?: string[];
   environment?: Record<string, string>;
@@ -52,8 +61,8 @@ describe('docker-compose.yml', () => {
 
   test('the API and the workers run the CPU image in their roles, after Redis is healthy', () => {
     assert.equal(services.api.environment?.APP_ROLE, 'api');
-    assert.deepEqual(services.api.ports, ['${API_PORT:-8088}:8088']);
     assert.equal(services.api.environment?.PORT, '8088');
+    assert.equal(services.api.environment?.HOST, '0.0.0.0', 'inside its container, whatever .env says');
     assert.equal(services.worker.environment?.APP_ROLE, 'worker');
     for (const name of ['api', 'worker']) {
       assert.equal(services[name].build?.target, 'cpu');
@@ -95,17 +104,49 @@ describe('docker-compose.yml', () => {
     assert.deepEqual(Object.keys(compose.volumes).sort(), ['models', 'redis-data', 'uploads']);
   });
 
-  test('services set only variables the app reads; stop grace covers SHUTDOWN_GRACE_MS', () => {
+  test("the API is published on loopback by default: Docker's port rules bypass the host firewall", () => {
+    assert.deepEqual(services.api.ports, ['${API_BIND:-127.0.0.1}:${API_PORT:-8088}:8088']);
+    assert.match(services.api.environment?.TRUST_PROXY ?? '', /loopback/);
+  });
+
+  test('the app services get the whole .env; compose sets only what describes the containers', () => {
+    for (const name of ['api', 'worker', 'worker-gpu']) {
+      assert.equal(services[name].env_file, '.env', `${name} passes webhook, rate-limit, ... settings`);
+      for (const secret of ['JWT_SECRET', 'WEBHOOK_SECRET', 'RATE_LIMIT_UPLOADS_PER_MINUTE']) {
+        assert.equal(services[name].environment?.[secret], undefined, `${name}: ${secret} comes from .env`);
+      }
+    }
+  });
+
+  test('each worker replica is sized to its own cores, not to every host core', () => {
+    for (const name of ['worker', 'worker-gpu']) {
+      const service = services[name];
+      assert.ok(service.cpus !== undefined, `${name} has a CPU limit`);
+      assert.equal(service.environment?.WHISPER_THREADS, String(service.cpus), name);
+    }
+    assert.equal(services.worker.environment?.DIARIZATION_THREADS, String(services.worker.cpus));
+    assert.equal(services.worker.environment?.WHISPER_USE_GPU, 'false');
+    assert.equal(services.worker.environment?.DIARIZATION_PROVIDER, 'cpu');
+    const gpu = services['worker-gpu'].environment ?? {};
+    assert.deepEqual(
+      [gpu.WHISPER_USE_GPU, gpu.WHISPER_GPU_DEVICE, gpu.DIARIZATION_PROVIDER, gpu.DIARIZATION_GPU_DEVICE],
+      ['true', '0', 'cuda', '0'],
+    );
+  });
+
+  test('services set only variables the app reads; stop grace covers the worst case of a stop', () => {
     const known = knownEnvVars();
     for (const [name, service] of Object.entries(services)) {
       if (name === 'redis') continue;
       const unknown = Object.keys(service.environment ?? {}).filter((variable) => !known.has(variable));
       assert.deepEqual(unknown, [], name);
     }
-    const grace = Number(/:-(\d+)\}/.exec(services.worker.environment?.SHUTDOWN_GRACE_MS ?? '')?.[1]) / 1000;
+    const grace = Number(parseEnvFile(readRepoFile('.env.example')).get('SHUTDOWN_GRACE_MS')) / 1000;
     assert.ok(grace > 0);
-    assert.ok(seconds(services.worker.stop_grace_period ?? '0') >= grace + 10);
-    assert.equal(services.worker.stop_signal, 'SIGTERM');
+    for (const name of ['api', 'worker', 'worker-gpu']) {
+      assert.ok(seconds(services[name].stop_grace_period ?? '0') >= workerStopWorstCase(grace) + 10, name);
+      assert.equal(services[name].stop_signal, 'SIGTERM');
+    }
   });
 
   test('the models service installs the default model set into the models volume', () => {
@@ -151,6 +192,58 @@ describe('Dockerfile', () => {
       assert.ok(!find('COPY').some((args) => /^\.\s/.test(args)), 'no sources copied into the runtime');
     });
   }
+
+  test('images run Node 24 LTS, and the app user has the fixed UID and GID the systemd hosts use', () => {
+    const nodeImage = dockerfile.find(
+      ([instruction, args]) => instruction === 'ARG' && args.startsWith('NODE_IMAGE='),
+    );
+    assert.match(nodeImage?.[1] ?? '', /^NODE_IMAGE=node:24[.-]/);
+    for (const name of ['cpu', 'cuda']) {
+      const run = stage(name)
+        .filter(([instruction]) => instruction === 'RUN')
+        .map(([, args]) => args)
+        .join(' ');
+      assert.match(run, /groupadd --system --gid 10001 speech/);
+      assert.match(run, /useradd --system --uid 10001 --gid 10001/);
+    }
+    assert.match(readRepoFile('deploy', 'README.md'), /useradd --system --uid 10001 --gid 10001/);
+  });
+
+  test('portable CPU builds in both images; no SOURCE_DATE_EPOCH trap', () => {
+    for (const name of ['build-cpu', 'build-cuda']) {
+      const instructions = stage(name);
+      assert.ok(
+        instructions.some(([i, args]) => i === 'ARG' && args === 'NATIVE_BUILD_OPTIONS="--portable"'),
+        name,
+      );
+      assert.ok(
+        instructions.some(([i, args]) => i === 'RUN' && args.includes('${NATIVE_BUILD_OPTIONS}')),
+        name,
+      );
+    }
+    assert.doesNotMatch(readRepoFile('Dockerfile'), /SOURCE_DATE_EPOCH=/);
+  });
+
+  test('ONNX Runtime: no install scripts on CPU; the GPU image runs the installer with the flag it parses', () => {
+    const cpuRuns = stage('build-cpu')
+      .filter(([i]) => i === 'RUN')
+      .map(([, args]) => args);
+    assert.ok(cpuRuns.some((args) => args.includes('npm ci --ignore-scripts')));
+    assert.ok(!cpuRuns.some((args) => args.includes('onnxruntime-node/script/install')));
+    const cudaRuns = stage('build-cuda')
+      .filter(([i]) => i === 'RUN')
+      .map(([, args]) => args)
+      .join(' ');
+    assert.match(cudaRuns, /npm ci --ignore-scripts/);
+    assert.match(
+      cudaRuns,
+      /node node_modules\/onnxruntime-node\/script\/install\.js --onnxruntime-node-install &&/,
+    );
+    assert.match(
+      cudaRuns,
+      /test -f node_modules\/onnxruntime-node\/bin\/napi-v6\/linux\/x64\/libonnxruntime_providers_cuda\.so/,
+    );
+  });
 
   test('.dockerignore keeps local builds, models and secrets out of the context', () => {
     const ignored = readRepoFile('.dockerignore')

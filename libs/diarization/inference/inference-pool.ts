@@ -58,7 +58,7 @@ export class InferencePool {
       await pool.destroy();
       const hint =
         config.executionProvider === 'cuda'
-          ? ' (the CUDA execution provider needs onnxruntime-node installed with --onnxruntime-node-install=cuda12 and the CUDA 12 runtime)'
+          ? ' (the CUDA execution provider needs the CUDA 12 and cuDNN 9 runtimes, and onnxruntime-node installed with its CUDA files: see deploy/README.md)'
           : '';
       throw new ModelLoadError(`${label}: ONNX Runtime cannot open it: ${errorMessage(error)}${hint}`, {
         cause: error,

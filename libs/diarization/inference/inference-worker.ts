@@ -46,7 +46,7 @@ function valueInfo(meta: ort.InferenceSession.ValueMetadata): ValueInfo {
 function sessionOptions(config: SessionConfig): ort.InferenceSession.SessionOptions {
   const cuda = config.executionProvider === 'cuda';
   return {
-    executionProviders: cuda ? [{ name: 'cuda', deviceId: 0 }, 'cpu'] : ['cpu'],
+    executionProviders: cuda ? [{ name: 'cuda', deviceId: config.gpuDevice ?? 0 }, 'cpu'] : ['cpu'],
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
     // Parallelism comes from the threads of the pool; one intra-op thread each on CPU.

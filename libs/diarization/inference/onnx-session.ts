@@ -8,6 +8,8 @@ export type ExecutionProvider = 'cpu' | 'cuda';
 
 export interface SessionConfig {
   executionProvider?: ExecutionProvider;
+  /** The CUDA device with executionProvider cuda; default 0. */
+  gpuDevice?: number;
   /**
    * Inference threads, each running whole batches on its own single-threaded session. Default: the
    * available cores up to 4 on CPU, 1 with CUDA (the GPU does the work).
