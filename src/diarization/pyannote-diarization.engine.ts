@@ -1,13 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type * as DiarizationLibrary from '../../libs/diarization';
 import { AppConfig } from '../config/app-config';
-import type { TranscribedWord } from '../speech/speech-engine';
-import {
-  DiarizationEngine,
-  type DiarizationRequest,
-  type SpeakerTurn,
-  type SpeakerUtterance,
-} from './diarization-engine';
+import { DiarizationEngine } from './diarization-engine';
 
 /**
  * pyannote segmentation (ONNX) through libs/diarization, created once per worker process. Without a
@@ -60,27 +54,11 @@ export class PyannoteDiarizationEngine extends DiarizationEngine implements OnMo
     this.diarizer = null;
   }
 
-  async diarize(samples: Float32Array, request: DiarizationRequest): Promise<SpeakerTurn[]> {
+  async diarize(
+    samples: Float32Array,
+    request: DiarizationLibrary.DiarizeOptions,
+  ): Promise<DiarizationLibrary.Diarization> {
     if (!this.diarizer) throw new Error('diarization is not available');
-    const result = await this.diarizer.diarize(samples, {
-      numSpeakers: request.speakerCount ?? undefined,
-      minSpeakers: request.minSpeakers,
-      maxSpeakers: request.maxSpeakers,
-      signal: request.signal,
-      onProgress: request.onProgress,
-    });
-    return result.exclusiveTurns.map(({ speaker, start, end }) => ({ speaker, start, end }));
-  }
-
-  attribute(words: TranscribedWord[], turns: SpeakerTurn[]): SpeakerUtterance[] {
-    if (!this.library) throw new Error('diarization is not available');
-    const utterances = this.library.groupUtterances(this.library.assignSpeakers(words, turns));
-    return utterances.map(({ speaker, start, end, text, words: spoken }) => ({
-      speaker,
-      start,
-      end,
-      text,
-      words: spoken,
-    }));
+    return this.diarizer.diarize(samples, request);
   }
 }

@@ -11,7 +11,8 @@ import { TranscriptionQueueRepository } from '../jobs/transcription-queue.reposi
 import { CancelFlags } from '../results/cancel-flags.repository';
 import { ResultStore } from '../results/result-store.repository';
 import { ResultWaiter } from '../results/result-waiter';
-import type { FinishedBody, Utterance } from '../results/result-types';
+import type { ResultEntry } from '../../libs/pipeline';
+import type { FinishedBody } from '../results/result-types';
 import type { AcceptedUpload } from '../upload/audio-upload.interceptor';
 import type { OpenAiTranscriptionRequestDto } from './openai-transcription-request.dto';
 import {
@@ -76,7 +77,7 @@ export class OpenAiTranscriptionService {
         ? new BadRequestException(body.error)
         : new InternalServerErrorException(body.error);
     }
-    const utterances = body.results as Utterance[];
+    const utterances = body.results as ResultEntry[];
     const input = toOpenAiInput(utterances, form.language ?? null, durationSeconds);
     return renderOpenAiResponse(input, form.response_format ?? 'json', {
       timestampGranularities: form.timestamp_granularities,
@@ -138,7 +139,7 @@ export class OpenAiTranscriptionService {
  * not kept either, so verbose_json reports the requested one, or `unknown`.
  */
 export function toOpenAiInput(
-  utterances: readonly Utterance[],
+  utterances: readonly ResultEntry[],
   language: string | null,
   durationSeconds: number | null,
 ): OpenAiTranscriptionInput {

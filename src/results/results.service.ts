@@ -1,13 +1,15 @@
 import path from 'node:path';
 import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import type { SpeakerTurn } from '../../libs/diarization';
 import { renderTranscript, TEXT_FORMAT_CONTENT_TYPES, type TextFormat } from '../../libs/formats';
+import type { ResultEntry } from '../../libs/pipeline';
 import { isJobProgress, type JobProgress } from '../jobs/job-catalogue';
 import { TranscriptionQueueRepository } from '../jobs/transcription-queue.repository';
 import { isTaskId } from '../transcription/task-id';
 import { UploadFiles } from '../upload/upload-files';
 import { CancelFlags } from './cancel-flags.repository';
 import { ResultStore } from './result-store.repository';
-import type { ResultBody, SpeakerTurnEntry, Utterance } from './result-types';
+import type { ResultBody } from './result-types';
 import { ResultWaiter } from './result-waiter';
 
 /** What GET /result may deliver: the contract's JSON (default) or a text rendering of it. */
@@ -142,7 +144,7 @@ function pending(): ResultAnswer {
 }
 
 /** Speaker-turn results (POST /diarize) carry no text: only RTTM renders them. */
-function render(results: Utterance[] | SpeakerTurnEntry[], format: TextFormat, taskId: string): string {
+function render(results: (ResultEntry | SpeakerTurn)[], format: TextFormat, taskId: string): string {
   const entries = results.map((entry) => ({ text: '', ...entry }));
   const turnsOnly = results.length > 0 && !('text' in results[0]);
   if (turnsOnly && format !== 'rttm') {

@@ -18,24 +18,6 @@ export class WorkerShutdownError extends Error {
   }
 }
 
-/** The file decoded to no audio samples at all. */
-export class EmptyAudioError extends Error {
-  override readonly name = 'EmptyAudioError';
-
-  constructor() {
-    super('cannot decode audio: the audio stream holds no samples');
-  }
-}
-
-/** POST /diarize on a worker without a segmentation model. */
-export class DiarizationUnavailableError extends Error {
-  override readonly name = 'DiarizationUnavailableError';
-
-  constructor() {
-    super('speaker diarization is not available on this server (no segmentation model installed)');
-  }
-}
-
 /** The owner cancelled the task (DELETE /result/{task_id}); nothing is stored for it. */
 export class JobCancelledError extends Error {
   override readonly name = 'JobCancelledError';

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { toResultEntries, toTurnEntries } from '../../libs/pipeline';
 import { AppConfig } from '../config/app-config';
 import type { JobOutcome } from '../jobs/job-catalogue';
 import { type TranscribeJob, TranscriptionQueueRepository } from '../jobs/transcription-queue.repository';
@@ -133,16 +134,22 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
     const progress = new ProgressReporter((value) => job.progress(value));
     const started = Date.now();
     let keepUpload = false;
-    let audioSeconds: number | null = null;
     try {
-      const results = await this.pipeline.runMode(job.data.mode ?? 'transcribe', filePath, params, {
+      const outcome = await this.pipeline.runMode(job.data.mode ?? 'transcribe', filePath, params, {
         signal: controller.signal,
         report: progress.report,
-        onDecoded: (seconds) => (audioSeconds = seconds),
       });
       await progress.flush();
+      const results =
+        outcome.mode === 'diarize'
+          ? toTurnEntries(outcome.speakerTurns.exclusiveTurns)
+          : toResultEntries(outcome.transcript.utterances, { words: params.wordTimestamps === true }).entries;
       await this.store(taskId, owner, { status: 'completed', results });
       this.logger.log(`task ${taskId} completed in ${Date.now() - started} ms (${results.length} entries)`);
+      const audioSeconds =
+        outcome.mode === 'diarize'
+          ? outcome.speakerTurns.durationSeconds
+          : outcome.transcript.durationSeconds;
       return { audioSeconds };
     } catch (error) {
       await progress.flush();

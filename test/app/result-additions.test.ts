@@ -12,15 +12,23 @@ import type { Stage, TranscriptionParams } from '../../src/jobs/job-catalogue';
 import type { TranscriptionQueueRepository } from '../../src/jobs/transcription-queue.repository';
 import type { CancelFlags } from '../../src/results/cancel-flags.repository';
 import type { ResultStore } from '../../src/results/result-store.repository';
-import type { FinishedBody, Utterance } from '../../src/results/result-types';
+import type { ResultEntry } from '../../libs/pipeline';
+import type { FinishedBody } from '../../src/results/result-types';
 import type { ResultWaiter } from '../../src/results/result-waiter';
 import { type ResultFormat, ResultsService } from '../../src/results/results.service';
 import { resolveSpeakerParams } from '../../src/transcription/speaker-request';
+import { FfmpegAudioDecoder } from '../../src/audio/audio-decoder';
 import { TranscriptionPipeline } from '../../src/transcription/transcription.pipeline';
 import type { UploadFiles } from '../../src/upload/upload-files';
 import { readSrt, readVtt } from '../formats/subtitle-parsers';
 import { fixtures, models, skipUnlessPresent } from '../support/shared-files';
-import { fixtureTurns, ScriptedSpeechEngine, scriptedPipeline } from './support/substitute-engines';
+import {
+  diarizeToTurns,
+  fixtureTurns,
+  ScriptedSpeechEngine,
+  scriptedPipeline,
+  transcribeToEntries,
+} from './support/substitute-engines';
 
 const WAV = fixtures.audio('conv-en-2spk.wav');
 const JSON_TURNS = fixtures.audio('conv-en-2spk.json');
@@ -55,7 +63,7 @@ function diarizationEngine(): PyannoteDiarizationEngine {
   );
 }
 
-function assertWords(results: Utterance[]): void {
+function assertWords(results: ResultEntry[]): void {
   for (const entry of results) {
     assert.deepEqual(Object.keys(entry).sort(), [...CONTRACT_KEYS, 'words'].sort());
     const words = entry.words ?? [];
@@ -77,10 +85,15 @@ describe(
     test('off by default: entries keep exactly the contract keys; on: each entry carries its words', async () => {
       const turns = fixtureTurns(JSON_TURNS);
       const pipeline = scriptedPipeline(turns);
-      const plain = await pipeline.run(WAV, PARAMS, hooks());
+      const plain = await transcribeToEntries(pipeline, WAV, PARAMS, hooks());
       assert.ok(plain.length > 0);
       for (const entry of plain) assert.deepEqual(Object.keys(entry).sort(), CONTRACT_KEYS);
-      const withWords = await pipeline.run(WAV, { ...PARAMS, wordTimestamps: true }, hooks());
+      const withWords = await transcribeToEntries(
+        pipeline,
+        WAV,
+        { ...PARAMS, wordTimestamps: true },
+        hooks(),
+      );
       assertWords(withWords);
       assert.deepEqual(
         withWords.map(({ words: _words, ...entry }) => entry),
@@ -97,7 +110,12 @@ describe(
         await diarization.onModuleInit();
         try {
           const pipeline = scriptedPipeline(fixtureTurns(JSON_TURNS), diarization);
-          const results = await pipeline.run(WAV, { ...PARAMS, wordTimestamps: true }, hooks());
+          const results = await transcribeToEntries(
+            pipeline,
+            WAV,
+            { ...PARAMS, wordTimestamps: true },
+            hooks(),
+          );
           assertWords(results);
           assert.deepEqual(
             [...new Set(results.flatMap((entry) => entry.words ?? []).map((w) => w.speaker))].sort(),
@@ -120,14 +138,9 @@ describe(
       await diarization.onModuleInit();
       const speech = new ScriptedSpeechEngine([]);
       try {
-        const pipeline = new TranscriptionPipeline(speech, diarization);
+        const pipeline = new TranscriptionPipeline(speech, diarization, new FfmpegAudioDecoder());
         const stages: Stage[] = [];
-        const turns = await pipeline.runMode(
-          'diarize',
-          WAV,
-          { ...PARAMS, speakerCount: null },
-          hooks(stages),
-        );
+        const turns = await diarizeToTurns(pipeline, WAV, { ...PARAMS, speakerCount: null }, hooks(stages));
         assert.equal(speech.requests.length, 0, 'Whisper is not called');
         assert.deepEqual(stages, ['initializing', 'diarizing']);
         for (const turn of turns) assert.deepEqual(Object.keys(turn).sort(), ['end', 'speaker', 'start']);
@@ -195,7 +208,7 @@ describe('GET /result formats (ResultsService)', () => {
     const { service } = serviceWith(COMPLETED);
     const txt = await service.answer(TASK, 'alice', 'txt');
     assert.match(txt.contentType ?? '', /^text\/plain/);
-    for (const entry of COMPLETED.results as Utterance[])
+    for (const entry of COMPLETED.results as ResultEntry[])
       assert.ok(txt.json.includes(entry.text.slice(0, 20)));
     const rttm = parseRttm((await service.answer(TASK, 'alice', 'rttm')).json);
     assert.deepEqual(

@@ -6,6 +6,7 @@ import { validateEnv } from '../../src/config/env.validation';
 import { PyannoteDiarizationEngine } from '../../src/diarization/pyannote-diarization.engine';
 import type { Stage } from '../../src/jobs/job-catalogue';
 import { JobTimeoutError } from '../../src/transcription/job-errors';
+import { FfmpegAudioDecoder } from '../../src/audio/audio-decoder';
 import { TranscriptionPipeline } from '../../src/transcription/transcription.pipeline';
 import { fixtures, models, skipUnlessPresent } from '../support/shared-files';
 import {
@@ -13,6 +14,7 @@ import {
   fixtureTurns,
   UnavailableDiarizationEngine,
   scriptedPipeline,
+  transcribeToEntries,
 } from './support/substitute-engines';
 
 const WAV = fixtures.audio('conv-en-2spk.wav');
@@ -56,7 +58,7 @@ describe(
       const turns = fixtureTurns(JSON_TURNS);
       const pipeline = scriptedPipeline(turns);
       const progress = recorder();
-      const results = await pipeline.run(WAV, PARAMS, {
+      const results = await transcribeToEntries(pipeline, WAV, PARAMS, {
         signal: new AbortController().signal,
         report: progress.report,
       });
@@ -90,7 +92,7 @@ describe(
           );
           const pipeline = scriptedPipeline(turns, diarization);
           const progress = recorder();
-          const results = await pipeline.run(WAV, PARAMS, {
+          const results = await transcribeToEntries(pipeline, WAV, PARAMS, {
             signal: new AbortController().signal,
             report: progress.report,
           });
@@ -130,13 +132,17 @@ describe(
 
     test('an aborted job stops the speech engine and rejects with the abort reason', async () => {
       const speech = new EndlessSpeechEngine();
-      const pipeline = new TranscriptionPipeline(speech, new UnavailableDiarizationEngine());
+      const pipeline = new TranscriptionPipeline(
+        speech,
+        new UnavailableDiarizationEngine(),
+        new FfmpegAudioDecoder(),
+      );
       const controller = new AbortController();
       const reason = new JobTimeoutError(200);
       // Aborted while transcribing (an abort during decoding rejects with the reason itself).
       speech.onStart = () => setTimeout(() => controller.abort(reason), 50);
       await assert.rejects(
-        pipeline.run(WAV, PARAMS, { signal: controller.signal, report: () => undefined }),
+        transcribeToEntries(pipeline, WAV, PARAMS, { signal: controller.signal, report: () => undefined }),
         {
           name: 'AbortError',
         },
@@ -150,7 +156,7 @@ describe(
       async () => {
         const pipeline = scriptedPipeline([]);
         await assert.rejects(
-          pipeline.run(fixtures.bad('header-only.wav'), PARAMS, {
+          transcribeToEntries(pipeline, fixtures.bad('header-only.wav'), PARAMS, {
             signal: new AbortController().signal,
             report: () => undefined,
           }),

@@ -18,7 +18,9 @@ import { TranscriptionQueueRepository } from '../../src/jobs/transcription-queue
 import { ResultStore } from '../../src/results/result-store.repository';
 import { ResultsModule } from '../../src/results/results.module';
 import { ResultsService } from '../../src/results/results.service';
-import { SpeechEngine, type SpeechRequest, type Transcript } from '../../src/speech/speech-engine';
+import type { SpeechRequest } from '../../libs/pipeline';
+import type { Transcription } from '../../libs/speech';
+import { SpeechEngine } from '../../src/speech/speech-engine';
 import { newTaskId } from '../../src/transcription/task-id';
 import { TranscriptionModule } from '../../src/transcription/transcription.module';
 import { UploadJanitor } from '../../src/transcription/upload-janitor';
@@ -38,7 +40,7 @@ class ControllableSpeechEngine extends SpeechEngine {
   readonly held = new Map<string, { release: () => void; aborted: boolean }>();
   holdNext = false;
 
-  transcribe(samples: Float32Array, request: SpeechRequest): Promise<Transcript> {
+  transcribe(samples: Float32Array, request: SpeechRequest): Promise<Transcription> {
     if (!this.holdNext) return this.scripted.transcribe(samples, request);
     this.holdNext = false;
     return new Promise((resolve, reject) => {

@@ -2,9 +2,15 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
-import { decodeToPcm } from '../../../libs/audio';
-import { Diarizer, type Diarization } from '../../../libs/diarization';
-import { WhisperModel, isAutoLanguage, isWhisperLanguage, type Transcription } from '../../../libs/speech';
+import { ffmpegAudioDecoder } from '../../../libs/audio';
+import { Diarizer } from '../../../libs/diarization';
+import {
+  EmptyAudioError,
+  transcribeWhoSaidWhat,
+  type SpeechEngine,
+  type Transcript,
+} from '../../../libs/pipeline';
+import { WhisperModel, isAutoLanguage, isWhisperLanguage, type VadOptions } from '../../../libs/speech';
 import { positiveInteger, unitNumber } from '../support/option-parsers';
 import { writeOutput } from '../support/output';
 import { ProgressBar } from '../support/progress-bar';
@@ -20,7 +26,7 @@ import {
   TRANSCRIPT_FORMATS,
   type TranscriptFormat,
 } from '../support/transcript-output';
-import { combineWithSpeakers, numberTurnsLikeEntries } from '../support/who-said-what';
+import { numberTranscript } from '../support/who-said-what';
 
 interface TranscribeCommandOptions extends SpeakerOptionValues {
   model?: string;
@@ -141,42 +147,34 @@ async function transcribeFile(file: string, options: TranscribeCommandOptions): 
       });
     }
 
-    progress.report('decoding');
-    const samples = await decodeToPcm(file, { signal });
-    if (samples.length === 0) throw new Error(`${file} holds no audio to transcribe`);
-
-    progress.report('transcribing');
-    const transcription = await model.transcribe(samples, {
-      language: options.language ?? null,
-      threads: options.threads,
-      temperature: options.temperature,
-      noSpeechThreshold: typeof options.speechThreshold === 'number' ? options.speechThreshold : undefined,
-      initialPrompt: options.initialPrompt,
-      wordTimestamps: raw ? Boolean(options.wordTimestamps) : true,
-      vad: options.vadModel ? { modelPath: options.vadModel } : null,
-      signal,
-      onProgress: progress.of('transcribing'),
+    const transcript = await transcribeWhoSaidWhat(
+      { filePath: file },
+      {
+        decoder: ffmpegAudioDecoder,
+        speech: whisperEngine(model, {
+          threads: options.threads,
+          vad: options.vadModel ? { modelPath: options.vadModel } : null,
+          wordTimestamps: raw ? Boolean(options.wordTimestamps) : true,
+        }),
+        diarization: diarizer,
+      },
+      {
+        language: options.language ?? null,
+        temperature: options.temperature,
+        noSpeechThreshold: typeof options.speechThreshold === 'number' ? options.speechThreshold : undefined,
+        initialPrompt: options.initialPrompt,
+        speakers: speakerCountOptions(options),
+      },
+      { signal, onProgress: (stage, percent) => progress.report(stage, percent) },
+    ).catch((error: unknown) => {
+      throw error instanceof EmptyAudioError ? new Error(`${file} holds no audio to transcribe`) : error;
     });
-    if (raw) return toWhisperJson(file, samples.length / 16000, transcription);
+    if (raw) return toWhisperJson(file, transcript);
 
-    let diarization: Diarization | null = null;
-    if (diarizer) {
-      progress.report('diarizing');
-      diarization = await diarizer.diarize(samples, {
-        ...speakerCountOptions(options),
-        signal,
-        onProgress: progress.of('diarizing'),
-      });
-    }
-
-    progress.report('combining');
-    const { entries, speakerNumbers } = combineWithSpeakers(
-      transcription,
-      diarization?.exclusiveTurns ?? null,
-    );
+    const { entries, turns } = numberTranscript(transcript);
     const text = renderTranscriptOutput(options.format as TranscriptFormat, {
       entries,
-      turns: diarization ? numberTurnsLikeEntries(diarization.turns, speakerNumbers) : null,
+      turns,
       fileId: path.basename(file, path.extname(file)),
       wordTimestamps: Boolean(options.wordTimestamps),
     });
@@ -213,10 +211,18 @@ function envPath(name: string): string | undefined {
   return process.env[name] || undefined;
 }
 
-function toWhisperJson(file: string, duration: number, result: Transcription): string {
+/** whisper.cpp with the CLI's own settings, as the pipeline's speech engine. */
+function whisperEngine(
+  model: WhisperModel,
+  settings: { threads?: number; vad: VadOptions | null; wordTimestamps: boolean },
+): SpeechEngine {
+  return { transcribe: (samples, request) => model.transcribe(samples, { ...request, ...settings }) };
+}
+
+function toWhisperJson(file: string, result: Transcript): string {
   const body = {
     file: path.basename(file),
-    duration: Math.round(duration * 1000) / 1000,
+    duration: Math.round(result.durationSeconds * 1000) / 1000,
     language: result.language,
     segments: result.segments.map((segment) => ({
       start: segment.start,

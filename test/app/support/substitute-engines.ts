@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import type {
-  DiarizationEngine,
-  SpeakerTurn,
-  SpeakerUtterance,
-} from '../../../src/diarization/diarization-engine';
-import type { SpeechEngine, SpeechRequest, Transcript } from '../../../src/speech/speech-engine';
-import { TranscriptionPipeline } from '../../../src/transcription/transcription.pipeline';
+import type { SpeakerTurn } from '../../../libs/diarization';
+import { type ResultEntry, type SpeechRequest, toResultEntries, toTurnEntries } from '../../../libs/pipeline';
+import type { Transcription } from '../../../libs/speech';
+import { FfmpegAudioDecoder } from '../../../src/audio/audio-decoder';
+import type { DiarizationEngine } from '../../../src/diarization/diarization-engine';
+import type { TranscriptionParams } from '../../../src/jobs/job-catalogue';
+import type { SpeechEngine } from '../../../src/speech/speech-engine';
+import { type PipelineHooks, TranscriptionPipeline } from '../../../src/transcription/transcription.pipeline';
 
 interface FixtureTurn {
   speaker: number;
@@ -28,12 +29,13 @@ export class ScriptedSpeechEngine implements SpeechEngine {
 
   constructor(private readonly turns: FixtureTurn[]) {}
 
-  async transcribe(_samples: Float32Array, request: SpeechRequest): Promise<Transcript> {
+  async transcribe(_samples: Float32Array, request: SpeechRequest): Promise<Transcription> {
     this.requests.push(request);
     request.onProgress?.(50);
     request.onProgress?.(100);
     return {
       language: 'en',
+      speechRegions: [],
       segments: this.turns.map((turn) => {
         const tokens = turn.text.split(/\s+/);
         const step = (turn.end - turn.start) / tokens.length;
@@ -41,6 +43,7 @@ export class ScriptedSpeechEngine implements SpeechEngine {
           start: turn.start,
           end: turn.end,
           text: ` ${turn.text}`,
+          noSpeechProb: 0.01,
           words: tokens.map((token, i) => ({
             word: ` ${token}`,
             start: turn.start + i * step,
@@ -58,7 +61,7 @@ export class EndlessSpeechEngine implements SpeechEngine {
   abortedWith: unknown = null;
   onStart: () => void = () => undefined;
 
-  transcribe(_samples: Float32Array, request: SpeechRequest): Promise<Transcript> {
+  transcribe(_samples: Float32Array, request: SpeechRequest): Promise<Transcription> {
     return new Promise((_resolve, reject) => {
       this.onStart();
       request.onProgress?.(10);
@@ -74,11 +77,7 @@ export class EndlessSpeechEngine implements SpeechEngine {
 export class UnavailableDiarizationEngine implements DiarizationEngine {
   readonly available = false;
 
-  diarize(): Promise<SpeakerTurn[]> {
-    throw new Error('diarization is not available');
-  }
-
-  attribute(): SpeakerUtterance[] {
+  diarize(): Promise<{ turns: SpeakerTurn[]; exclusiveTurns: SpeakerTurn[] }> {
     throw new Error('diarization is not available');
   }
 }
@@ -88,5 +87,29 @@ export function scriptedPipeline(
   turns: FixtureTurn[],
   diarization: DiarizationEngine = new UnavailableDiarizationEngine(),
 ): TranscriptionPipeline {
-  return new TranscriptionPipeline(new ScriptedSpeechEngine(turns), diarization);
+  return new TranscriptionPipeline(new ScriptedSpeechEngine(turns), diarization, new FfmpegAudioDecoder());
+}
+
+/** The worker pipeline's transcript as the contract's results. */
+export async function transcribeToEntries(
+  pipeline: TranscriptionPipeline,
+  filePath: string,
+  params: TranscriptionParams,
+  hooks: PipelineHooks,
+): Promise<ResultEntry[]> {
+  const outcome = await pipeline.runMode('transcribe', filePath, params, hooks);
+  if (outcome.mode !== 'transcribe') throw new Error('expected a transcript');
+  return toResultEntries(outcome.transcript.utterances, { words: params.wordTimestamps === true }).entries;
+}
+
+/** The worker pipeline's speaker turns as POST /diarize's results. */
+export async function diarizeToTurns(
+  pipeline: TranscriptionPipeline,
+  filePath: string,
+  params: TranscriptionParams,
+  hooks: PipelineHooks,
+): Promise<SpeakerTurn[]> {
+  const outcome = await pipeline.runMode('diarize', filePath, params, hooks);
+  if (outcome.mode !== 'diarize') throw new Error('expected speaker turns');
+  return toTurnEntries(outcome.speakerTurns.exclusiveTurns);
 }
