@@ -1,12 +1,11 @@
-import type { SpeakerTurn } from '../../libs/diarization';
-import type { ResultEntry } from '../../libs/pipeline';
-import type { Stage } from '../jobs/job-catalogue';
+import type {
+  CompletedResultDto,
+  FailedResultDto,
+  PendingResultDto,
+  ProcessingResultDto,
+} from './dto/result-response.dto';
 
-/** The four answers of GET /result/{task_id}, exactly as the contract shapes them. */
-export type ResultBody =
-  | { status: 'pending' }
-  | { status: 'processing'; info: Stage; progress: number }
-  | { status: 'completed'; results: ResultEntry[] | SpeakerTurn[] }
-  | { status: 'failed'; error: string };
+/** The four answers of GET /result/{task_id}, exactly as the contract shapes them (see the DTOs). */
+export type ResultBody = PendingResultDto | ProcessingResultDto | CompletedResultDto | FailedResultDto;
 
-export type FinishedBody = Extract<ResultBody, { status: 'completed' | 'failed' }>;
+export type FinishedBody = CompletedResultDto | FailedResultDto;

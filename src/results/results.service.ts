@@ -8,6 +8,8 @@ import { TranscriptionQueueRepository } from '../jobs/transcription-queue.reposi
 import { isTaskId } from '../transcription/task-id';
 import { UploadFiles } from '../upload/upload-files';
 import { CancelFlags } from './cancel-flags.repository';
+import { contractBody } from './contract-body';
+import type { CancelledResponseDto } from './dto/result-response.dto';
 import { ResultStore } from './result-store.repository';
 import type { ResultBody } from './result-types';
 import { ResultWaiter } from './result-waiter';
@@ -26,12 +28,6 @@ export interface ResultAnswer {
 }
 
 const PENDING = JSON.stringify({ status: 'pending' } satisfies ResultBody);
-
-/** DELETE /result/{task_id}'s answer. */
-export interface CancelledBody {
-  task_id: string;
-  status: 'cancelled';
-}
 
 @Injectable()
 export class ResultsService {
@@ -84,12 +80,12 @@ export class ResultsService {
       this.cancelFlags.isRaised(taskId),
     ]);
     if (stored) {
-      if (stored.owner !== owner || stored.json === null) return pending();
+      if (stored.owner !== owner || stored.record === null) return pending();
       const onDelivered = (): Promise<void> => this.forget(taskId);
-      if (format === 'json') return { json: stored.json, onDelivered };
-      const body = JSON.parse(stored.json) as ResultBody;
+      const body = contractBody(stored.record);
       // A failure is answered in its JSON shape whatever the format, and delivered once as well.
-      if (body.status !== 'completed') return { json: stored.json, onDelivered };
+      if (format === 'json' || body.status !== 'completed')
+        return { json: JSON.stringify(body), onDelivered };
       return {
         json: render(body.results, format, taskId),
         contentType: TEXT_FORMAT_CONTENT_TYPES[format],
@@ -111,12 +107,12 @@ export class ResultsService {
    * (which polls the cancel flag), an undelivered result is deleted; the upload is deleted. Unknown
    * ids and other owners' tasks get the same 404, so that an id tells a stranger nothing.
    */
-  async cancel(taskId: string, owner: string): Promise<CancelledBody> {
+  async cancel(taskId: string, owner: string): Promise<CancelledResponseDto> {
     const notFound = new NotFoundException(`no task ${taskId.slice(0, 64)} to cancel`);
     if (!isTaskId(taskId)) throw notFound;
     const [stored, queued] = await Promise.all([this.store.find(taskId), this.queue.lookup(taskId)]);
     if (stored) {
-      if (stored.owner !== owner || stored.json === null) throw notFound;
+      if (stored.owner !== owner || stored.record === null) throw notFound;
       await this.store.markDelivered(taskId);
     } else {
       if ((queued.kind !== 'waiting' && queued.kind !== 'active') || queued.owner !== owner) throw notFound;

@@ -33,6 +33,18 @@ export class DiarizeController {
     @UploadedAudio() upload: AcceptedUpload,
     @Body() form: DiarizeRequestDto,
   ): Promise<TaskCreatedDto> {
-    return this.transcription.submitDiarization(owner, upload, form);
+    return this.transcription.submit({
+      kind: 'diarize',
+      owner,
+      upload,
+      callbackUrl: form.callback_url,
+      speakers: {
+        speakerCount: form.speaker_count,
+        minSpeakers: form.min_speakers,
+        maxSpeakers: form.max_speakers,
+        speakerCountGiven: form.speaker_count !== undefined,
+        defaultCount: null,
+      },
+    });
   }
 }

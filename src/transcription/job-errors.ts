@@ -1,3 +1,7 @@
+import { AudioDecodeError } from '../../libs/audio';
+import { DiarizationUnavailableError, EmptyAudioError } from '../../libs/pipeline';
+import type { JobFailure, JobFailureCode } from '../jobs/job-record';
+
 /** The job ran past JOB_TIMEOUT_MS; its work was aborted. */
 export class JobTimeoutError extends Error {
   override readonly name = 'JobTimeoutError';
@@ -47,4 +51,19 @@ export function describeJobFailure(error: unknown, signal: AbortSignal, filePath
   const raw = cause instanceof Error ? cause.message : String(cause);
   const firstLine = raw.split(/\r?\n/).find((line) => line.trim() !== '') ?? 'unknown error';
   return firstLine.replaceAll(filePath, 'input').trim().slice(0, 500);
+}
+
+/** The stored failure of a job: its code from the error's class (never its message), and its message. */
+export function classifyJobFailure(error: unknown, signal: AbortSignal, filePath: string): JobFailure {
+  return { code: failureCode(error, signal), message: describeJobFailure(error, signal, filePath) };
+}
+
+function failureCode(error: unknown, signal: AbortSignal): JobFailureCode {
+  const cause = signal.aborted ? signal.reason : error;
+  if (cause instanceof JobTimeoutError) return 'timeout';
+  if (cause instanceof WorkerShutdownError) return 'worker_shutdown';
+  if (cause instanceof AudioDecodeError) return 'unreadable_audio';
+  if (cause instanceof EmptyAudioError) return 'empty_audio';
+  if (cause instanceof DiarizationUnavailableError) return 'diarization_unavailable';
+  return 'internal';
 }

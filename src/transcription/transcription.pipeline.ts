@@ -3,14 +3,13 @@ import {
   diarizeSpeakerTurns,
   overallPercent,
   type PipelineStage,
-  type SpeakerTurns,
   type StagePlan,
   transcribeWhoSaidWhat,
-  type Transcript,
 } from '../../libs/pipeline';
 import { AudioDecoder } from '../audio/audio-decoder';
 import { DiarizationEngine } from '../diarization/diarization-engine';
-import type { JobMode, Stage, TranscriptionParams } from '../jobs/job-catalogue';
+import type { JobData, Stage } from '../jobs/job-catalogue';
+import type { JobRecord } from '../jobs/job-record';
 import { SpeechEngine } from '../speech/speech-engine';
 
 export interface PipelineHooks {
@@ -42,8 +41,8 @@ const CONTRACT_STAGE = {
   combining: 'combining',
 } as const satisfies Record<PipelineStage, Stage>;
 
-export type PipelineOutcome =
-  { mode: 'transcribe'; transcript: Transcript } | { mode: 'diarize'; speakerTurns: SpeakerTurns };
+/** What a job that ran to its end stores. */
+export type CompletedRecord = Extract<JobRecord, { status: 'completed' }>;
 
 /** libs/pipeline with the worker's engines, its job parameters and the contract's progress stages. */
 @Injectable()
@@ -54,47 +53,34 @@ export class TranscriptionPipeline {
     private readonly decoder: AudioDecoder,
   ) {}
 
-  async runMode(
-    mode: JobMode,
-    filePath: string,
-    params: TranscriptionParams,
-    hooks: PipelineHooks,
-  ): Promise<PipelineOutcome> {
+  async run(job: JobData, hooks: PipelineHooks): Promise<CompletedRecord> {
+    const input = { filePath: job.filePath };
     const engines = {
       decoder: this.decoder,
       speech: this.speech,
       diarization: this.diarization.available ? this.diarization : null,
     };
-    const speakers = {
-      numSpeakers: params.speakerCount,
-      minSpeakers: params.minSpeakers,
-      maxSpeakers: params.maxSpeakers,
-    };
-    if (mode === 'diarize') {
-      const speakerTurns = await diarizeSpeakerTurns(
-        { filePath },
-        engines,
-        { speakers },
-        {
-          signal: hooks.signal,
-          onProgress: contractProgress(DIARIZE_PLAN, hooks.report),
-        },
-      );
-      return { mode, speakerTurns };
+    const { speakers } = job;
+    switch (job.kind) {
+      case 'diarize': {
+        const { durationSeconds, exclusiveTurns } = await diarizeSpeakerTurns(
+          input,
+          engines,
+          { speakers },
+          { signal: hooks.signal, onProgress: contractProgress(DIARIZE_PLAN, hooks.report) },
+        );
+        return { status: 'completed', kind: 'speaker-turns', durationSeconds, exclusiveTurns };
+      }
+      case 'transcribe': {
+        const transcript = await transcribeWhoSaidWhat(
+          input,
+          engines,
+          { ...job.whisper, speakers },
+          { signal: hooks.signal, onProgress: contractProgress(TRANSCRIBE_PLAN, hooks.report) },
+        );
+        return { status: 'completed', kind: 'transcript', transcript, wordTimestamps: job.wordTimestamps };
+      }
     }
-    const transcript = await transcribeWhoSaidWhat(
-      { filePath },
-      engines,
-      {
-        language: params.language,
-        temperature: params.temperature,
-        noSpeechThreshold: params.noSpeechThreshold,
-        initialPrompt: params.initialPrompt,
-        speakers,
-      },
-      { signal: hooks.signal, onProgress: contractProgress(TRANSCRIBE_PLAN, hooks.report) },
-    );
-    return { mode, transcript };
   }
 }
 

@@ -8,15 +8,16 @@ import { parseRttm } from '../../libs/formats';
 import { AppConfig } from '../../src/config/app-config';
 import { validateEnv } from '../../src/config/env.validation';
 import { PyannoteDiarizationEngine } from '../../src/diarization/pyannote-diarization.engine';
-import type { Stage, TranscriptionParams } from '../../src/jobs/job-catalogue';
+import type { Stage } from '../../src/jobs/job-catalogue';
 import type { TranscriptionQueueRepository } from '../../src/jobs/transcription-queue.repository';
 import type { CancelFlags } from '../../src/results/cancel-flags.repository';
 import type { ResultStore } from '../../src/results/result-store.repository';
 import type { ResultEntry } from '../../libs/pipeline';
+import { decodeJobRecord } from '../../src/jobs/job-record';
 import type { FinishedBody } from '../../src/results/result-types';
 import type { ResultWaiter } from '../../src/results/result-waiter';
 import { type ResultFormat, ResultsService } from '../../src/results/results.service';
-import { resolveSpeakerParams } from '../../src/transcription/speaker-request';
+import { resolveSpeakerFields } from '../../src/jobs/speaker-fields';
 import { FfmpegAudioDecoder } from '../../src/audio/audio-decoder';
 import { TranscriptionPipeline } from '../../src/transcription/transcription.pipeline';
 import type { UploadFiles } from '../../src/upload/upload-files';
@@ -28,6 +29,7 @@ import {
   ScriptedSpeechEngine,
   scriptedPipeline,
   transcribeToEntries,
+  type TranscriptionParams,
 } from './support/substitute-engines';
 
 const WAV = fixtures.audio('conv-en-2spk.wav');
@@ -157,7 +159,7 @@ describe(
 function serviceWith(body: FinishedBody): { service: ResultsService; delivered: () => number } {
   let delivered = 0;
   const store = {
-    find: async () => ({ owner: 'alice', json: JSON.stringify(body) }),
+    find: async () => ({ owner: 'alice', record: decodeJobRecord(JSON.stringify(body)) }),
     markDelivered: async () => void delivered++,
   } as unknown as ResultStore;
   const queue = { lookup: async () => ({ kind: 'unknown' }) } as unknown as TranscriptionQueueRepository;
@@ -236,29 +238,40 @@ describe('GET /result formats (ResultsService)', () => {
 
 describe('speaker bounds precedence', () => {
   test('explicit count wins and must fit the bounds; bounds alone are automatic; none is the default', () => {
-    assert.deepEqual(resolveSpeakerParams({ speakerCount: 2 }, false, 2), { speakerCount: 2 });
-    assert.deepEqual(resolveSpeakerParams({ speakerCount: 2, minSpeakers: 2, maxSpeakers: 4 }, false, 2), {
-      speakerCount: null,
+    const resolve = (
+      fields: { speakerCount?: number; minSpeakers?: number; maxSpeakers?: number },
+      speakerCountGiven: boolean,
+      defaultCount: number | null,
+    ): unknown => resolveSpeakerFields({ ...fields, speakerCountGiven, defaultCount });
+    assert.deepEqual(resolve({ speakerCount: 2 }, false, 2), { numSpeakers: 2 });
+    assert.deepEqual(resolve({ speakerCount: 2, minSpeakers: 2, maxSpeakers: 4 }, false, 2), {
+      numSpeakers: null,
       minSpeakers: 2,
       maxSpeakers: 4,
     });
-    assert.deepEqual(resolveSpeakerParams({ speakerCount: 3, minSpeakers: 2, maxSpeakers: 4 }, true, 2), {
-      speakerCount: 3,
+    assert.deepEqual(resolve({ speakerCount: 3, minSpeakers: 2, maxSpeakers: 4 }, true, 2), {
+      numSpeakers: 3,
       minSpeakers: 2,
       maxSpeakers: 4,
     });
-    assert.deepEqual(resolveSpeakerParams({}, false, null), { speakerCount: null });
-    assert.throws(
-      () => resolveSpeakerParams({ speakerCount: 2, minSpeakers: 3, maxSpeakers: 2 }, false, 2),
-      BadRequestException,
-    );
-    assert.throws(
-      () => resolveSpeakerParams({ speakerCount: 5, maxSpeakers: 4 }, true, 2),
-      BadRequestException,
-    );
-    assert.throws(
-      () => resolveSpeakerParams({ speakerCount: 1, minSpeakers: 2 }, true, 2),
-      BadRequestException,
-    );
+    assert.deepEqual(resolve({}, false, null), { numSpeakers: null });
+    const contradictions: Array<[() => unknown, string]> = [
+      [() => resolve({ speakerCount: 2, minSpeakers: 3, maxSpeakers: 2 }, false, 2), 'min_speakers'],
+      [() => resolve({ speakerCount: 5, maxSpeakers: 4 }, true, 2), 'speaker_count'],
+      [() => resolve({ speakerCount: 1, minSpeakers: 2 }, true, 2), 'speaker_count'],
+    ];
+    for (const [call, field] of contradictions) {
+      assert.throws(call, (error: unknown) => {
+        assert.ok(error instanceof BadRequestException);
+        const body = error.getResponse() as { detail: string; errors: Record<string, string[]> };
+        assert.deepEqual(Object.keys(body.errors), [field]);
+        assert.doesNotMatch(
+          body.detail,
+          /numSpeakers|minSpeakers|maxSpeakers/,
+          'named as the form names them',
+        );
+        return true;
+      });
+    }
   });
 });

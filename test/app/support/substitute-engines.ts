@@ -4,7 +4,10 @@ import { type ResultEntry, type SpeechRequest, toResultEntries, toTurnEntries } 
 import type { Transcription } from '../../../libs/speech';
 import { FfmpegAudioDecoder } from '../../../src/audio/audio-decoder';
 import type { DiarizationEngine } from '../../../src/diarization/diarization-engine';
-import type { TranscriptionParams } from '../../../src/jobs/job-catalogue';
+import { type JobData, type LegacyJobData, readJobData } from '../../../src/jobs/job-catalogue';
+
+/** A job's parameters in one flat object (the previous version's job payload, which workers still read). */
+export type TranscriptionParams = LegacyJobData['params'];
 import type { SpeechEngine } from '../../../src/speech/speech-engine';
 import { type PipelineHooks, TranscriptionPipeline } from '../../../src/transcription/transcription.pipeline';
 
@@ -97,9 +100,9 @@ export async function transcribeToEntries(
   params: TranscriptionParams,
   hooks: PipelineHooks,
 ): Promise<ResultEntry[]> {
-  const outcome = await pipeline.runMode('transcribe', filePath, params, hooks);
-  if (outcome.mode !== 'transcribe') throw new Error('expected a transcript');
-  return toResultEntries(outcome.transcript.utterances, { words: params.wordTimestamps === true }).entries;
+  const record = await pipeline.run(jobOf('transcribe', filePath, params), hooks);
+  if (record.kind !== 'transcript') throw new Error('expected a transcript');
+  return toResultEntries(record.transcript.utterances, { words: record.wordTimestamps }).entries;
 }
 
 /** The worker pipeline's speaker turns as POST /diarize's results. */
@@ -109,7 +112,11 @@ export async function diarizeToTurns(
   params: TranscriptionParams,
   hooks: PipelineHooks,
 ): Promise<SpeakerTurn[]> {
-  const outcome = await pipeline.runMode('diarize', filePath, params, hooks);
-  if (outcome.mode !== 'diarize') throw new Error('expected speaker turns');
-  return toTurnEntries(outcome.speakerTurns.exclusiveTurns);
+  const record = await pipeline.run(jobOf('diarize', filePath, params), hooks);
+  if (record.kind !== 'speaker-turns') throw new Error('expected speaker turns');
+  return toTurnEntries(record.exclusiveTurns);
+}
+
+function jobOf(mode: 'transcribe' | 'diarize', filePath: string, params: TranscriptionParams): JobData {
+  return readJobData({ taskId: 'test', owner: 'test', filePath, params, mode });
 }
