@@ -5,7 +5,7 @@ import { renderTranscript, TEXT_FORMAT_CONTENT_TYPES, type TextFormat } from '..
 import type { ResultEntry } from '../../libs/pipeline';
 import { isJobProgress, type JobProgress } from '../jobs/job-catalogue';
 import { TranscriptionQueueRepository } from '../jobs/transcription-queue.repository';
-import { isTaskId } from '../transcription/task-id';
+import { isTaskId } from '../jobs/task-id';
 import { UploadFiles } from '../upload/upload-files';
 import { CancelFlags } from './cancel-flags.repository';
 import { contractBody } from './contract-body';

@@ -23,7 +23,7 @@ import { ResultsService } from '../../src/results/results.service';
 import type { SpeechRequest } from '../../libs/pipeline';
 import type { Transcription } from '../../libs/speech';
 import { SpeechEngine } from '../../src/speech/speech-engine';
-import { newTaskId } from '../../src/transcription/task-id';
+import { newTaskId } from '../../src/jobs/task-id';
 import { TranscriptionModule } from '../../src/transcription/transcription.module';
 import { UploadJanitor } from '../../src/transcription/upload-janitor';
 import { fixtures, skipUnlessPresent } from '../support/shared-files';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { type Command, InvalidArgumentError as CommanderArgumentError } from 'commander';
 import { decodeToPcm } from '../../../libs/audio';
 import { Diarizer, type SpeakerTurn } from '../../../libs/diarization';
-import { formatRttm } from '../../../libs/formats/rttm';
+import { formatRttm } from '../../../libs/formats';
 import { positiveInteger } from '../support/option-parsers';
 import { ProgressBar } from '../support/progress-bar';
 
