@@ -5,7 +5,8 @@ import { DiarizationEngine } from './diarization-engine';
 
 /**
  * pyannote segmentation (ONNX) through libs/diarization, created once per worker process. Without a
- * segmentation model, or where the library cannot be loaded, the engine says it is unavailable.
+ * segmentation model the engine says it is unavailable; a configured one that cannot be loaded stops
+ * the worker at start-up rather than giving every word to speaker 0.
  */
 @Injectable()
 export class PyannoteDiarizationEngine extends DiarizationEngine implements OnModuleInit, OnModuleDestroy {
@@ -31,10 +32,12 @@ export class PyannoteDiarizationEngine extends DiarizationEngine implements OnMo
     try {
       this.library = await import('../../libs/diarization');
     } catch (error) {
-      this.logger.warn(
-        `the diarization library cannot be loaded (${String(error)}): every word goes to speaker 0`,
+      // A configured model that cannot run is a broken installation, not a server without diarization.
+      throw new Error(
+        `SEGMENTATION_MODEL_PATH is set but the diarization library cannot be loaded (${String(error)}); ` +
+          'repair the installation (onnxruntime-node) or set SEGMENTATION_MODEL_PATH=off',
+        { cause: error },
       );
-      return;
     }
     this.diarizer = await this.library.Diarizer.create({
       segmentationModelPath,

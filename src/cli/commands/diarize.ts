@@ -3,6 +3,7 @@ import { type Command, InvalidArgumentError as CommanderArgumentError } from 'co
 import { decodeToPcm } from '../../../libs/audio';
 import { Diarizer, type SpeakerTurn } from '../../../libs/diarization';
 import { formatRttm } from '../../../libs/formats';
+import { configuredModel } from '../support/model-paths';
 import { positiveInteger } from '../support/option-parsers';
 import { ProgressBar } from '../support/progress-bar';
 
@@ -32,12 +33,12 @@ export function registerDiarizeCommand(program: Command): void {
     .option(
       '--segmentation-model <path>',
       'pyannote segmentation-3.0 ONNX model (default: $SEGMENTATION_MODEL_PATH)',
-      process.env.SEGMENTATION_MODEL_PATH,
+      configuredModel('SEGMENTATION_MODEL_PATH'),
     )
     .option(
       '--embedding-model <path>',
       'WeSpeaker/3D-Speaker ONNX embedding model; without it the embedding-free strategy runs',
-      process.env.EMBEDDING_MODEL_PATH || undefined,
+      configuredModel('EMBEDDING_MODEL_PATH'),
     )
     .option('--speakers <n>', 'exact number of speakers (wins over min/max)', positiveInteger)
     .option('--min-speakers <n>', 'fewest speakers for the automatic count', positiveInteger)

@@ -12,6 +12,7 @@ import {
 } from '../../../libs/pipeline';
 import { WhisperModel, isAutoLanguage, isWhisperLanguage, type VadOptions } from '../../../libs/speech';
 import { positiveInteger, unitNumber } from '../support/option-parsers';
+import { configuredModel } from '../support/model-paths';
 import { writeOutput } from '../support/output';
 import { ProgressBar } from '../support/progress-bar';
 import {
@@ -76,23 +77,23 @@ export function registerTranscribeCommand(program: Command): void {
     .argument('<file>', 'any audio or video file ffmpeg can decode')
     .option(
       '--model <path>',
-      'ggml Whisper model (default: $WHISPER_MODEL_PATH)',
-      envPath('WHISPER_MODEL_PATH'),
+      'ggml Whisper model (default: $WHISPER_MODEL_PATH, else the one installed under $MODELS_DIR)',
+      configuredModel('WHISPER_MODEL_PATH'),
     )
     .option(
       '--vad-model <path>',
       'Silero VAD ggml model: skip silence (default: $VAD_MODEL_PATH)',
-      envPath('VAD_MODEL_PATH'),
+      configuredModel('VAD_MODEL_PATH'),
     )
     .option(
       '--segmentation-model <path>',
       'pyannote segmentation-3.0 ONNX model; without one every word is speaker 0 (default: $SEGMENTATION_MODEL_PATH)',
-      envPath('SEGMENTATION_MODEL_PATH'),
+      configuredModel('SEGMENTATION_MODEL_PATH'),
     )
     .option(
       '--embedding-model <path>',
       'speaker-embedding ONNX model; without one the embedding-free linking runs (default: $EMBEDDING_MODEL_PATH)',
-      envPath('EMBEDDING_MODEL_PATH'),
+      configuredModel('EMBEDDING_MODEL_PATH'),
     )
     .option('--language <code>', 'Whisper language code; omit or "auto" to detect it')
     .option('--threads <n>', 'CPU threads (default: min(4, cores))', positiveInteger);
@@ -190,7 +191,9 @@ async function transcribeFile(file: string, options: TranscribeCommandOptions): 
 
 /** Everything that can be checked before the models load, so that a typo fails at once. */
 function checkOptions(options: TranscribeCommandOptions, diarizing: boolean): void {
-  if (!options.model) throw new Error('--model is required (or set WHISPER_MODEL_PATH)');
+  if (!options.model) {
+    throw new Error('--model is required (or set WHISPER_MODEL_PATH, or install one under MODELS_DIR)');
+  }
   const language = options.language?.trim().toLowerCase();
   if (language !== undefined && !isAutoLanguage(language) && !isWhisperLanguage(language)) {
     throw new Error(
@@ -204,11 +207,6 @@ function checkOptions(options: TranscribeCommandOptions, diarizing: boolean): vo
         '(--segmentation-model or SEGMENTATION_MODEL_PATH)',
     );
   }
-}
-
-/** An environment variable naming a file; empty counts as unset. */
-function envPath(name: string): string | undefined {
-  return process.env[name] || undefined;
 }
 
 /** whisper.cpp with the CLI's own settings, as the pipeline's speech engine. */
