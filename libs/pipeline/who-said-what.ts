@@ -1,4 +1,10 @@
-import { assignSpeakers, groupUtterances, type SpeakerCountOptions, type Utterance } from '../diarization';
+import {
+  assignSpeakers,
+  type Diarization,
+  groupUtterances,
+  type SpeakerCountOptions,
+  type Utterance,
+} from '../diarization';
 import type { Transcription } from '../speech';
 import { DiarizationUnavailableError, EmptyAudioError } from './errors';
 import type { AudioDecoder, DiarizationEngine, SpeechEngine } from './ports';
@@ -79,13 +85,7 @@ export async function transcribeWhoSaidWhat(
     transcript.warnings.push(NO_DIARIZATION_WARNING);
     return transcript;
   }
-  report('diarizing', 0);
-  const diarization = await engines.diarization.diarize(samples, {
-    ...speakerCounts(options.speakers),
-    signal,
-    onProgress: (percent) => report('diarizing', percent),
-  });
-  signal?.throwIfAborted();
+  const diarization = await diarize(samples, engines.diarization, options.speakers, hooks);
   report('combining', 0);
   const words = transcription.segments.flatMap((segment) => segment.words);
   transcript.utterances = groupUtterances(assignSpeakers(words, diarization.exclusiveTurns));
@@ -100,18 +100,10 @@ export async function diarizeSpeakerTurns(
   options: Pick<WhoSaidWhatOptions, 'speakers'>,
   hooks: PipelineHooks = {},
 ): Promise<SpeakerTurns> {
-  const { signal } = hooks;
-  const report = hooks.onProgress ?? (() => undefined);
   if (!engines.diarization) throw new DiarizationUnavailableError();
   const samples = await decode(input, engines.decoder, hooks);
-  signal?.throwIfAborted();
-  report('diarizing', 0);
-  const diarization = await engines.diarization.diarize(samples, {
-    ...speakerCounts(options.speakers),
-    signal,
-    onProgress: (percent) => report('diarizing', percent),
-  });
-  signal?.throwIfAborted();
+  hooks.signal?.throwIfAborted();
+  const diarization = await diarize(samples, engines.diarization, options.speakers, hooks);
   return {
     durationSeconds: samples.length / PIPELINE_SAMPLE_RATE,
     exclusiveTurns: diarization.exclusiveTurns,
@@ -141,15 +133,21 @@ async function decode(input: AudioInput, decoder: AudioDecoder, hooks: PipelineH
   return samples;
 }
 
-/** The diarizer's options leave out what was not given (null included). */
-function speakerCounts(speakers: SpeakerCountOptions = {}): SpeakerCountOptions & {
-  numSpeakers?: number;
-  minSpeakers?: number;
-  maxSpeakers?: number;
-} {
-  return {
-    ...(speakers.numSpeakers != null ? { numSpeakers: speakers.numSpeakers } : {}),
-    ...(speakers.minSpeakers != null ? { minSpeakers: speakers.minSpeakers } : {}),
-    ...(speakers.maxSpeakers != null ? { maxSpeakers: speakers.maxSpeakers } : {}),
-  };
+async function diarize(
+  samples: Float32Array,
+  engine: DiarizationEngine,
+  speakers: SpeakerCountOptions = {},
+  { signal, onProgress }: PipelineHooks,
+): Promise<Pick<Diarization, 'turns' | 'exclusiveTurns'>> {
+  onProgress?.('diarizing', 0);
+  const diarization = await engine.diarize(samples, {
+    // The diarizer's options leave out what was not given (null included).
+    numSpeakers: speakers.numSpeakers ?? undefined,
+    minSpeakers: speakers.minSpeakers ?? undefined,
+    maxSpeakers: speakers.maxSpeakers ?? undefined,
+    signal,
+    onProgress: (percent) => onProgress?.('diarizing', percent),
+  });
+  signal?.throwIfAborted();
+  return diarization;
 }

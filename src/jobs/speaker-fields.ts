@@ -49,3 +49,18 @@ function check(field: string, options: SpeakerCountOptions): void {
     throw new BadRequestException({ detail: message, errors: { [field]: [message] } });
   }
 }
+
+/** The speaker fields of a multipart form (speaker_count, min_speakers, max_speakers). */
+export function speakerFieldsOf(
+  form: { speaker_count?: number; min_speakers?: number; max_speakers?: number },
+  speakerCountGiven: boolean,
+  defaultCount: number | null,
+): SpeakerFields {
+  return {
+    speakerCount: form.speaker_count,
+    minSpeakers: form.min_speakers,
+    maxSpeakers: form.max_speakers,
+    speakerCountGiven,
+    defaultCount,
+  };
+}

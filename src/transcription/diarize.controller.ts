@@ -1,6 +1,7 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Owner } from '../auth/current-user.decorator';
+import { speakerFieldsOf } from '../jobs/speaker-fields';
 import type { AcceptedUpload } from '../upload/audio-upload.interceptor';
 import { AudioUploadRoute } from '../upload/audio-upload-route.decorator';
 import { UploadedAudio } from '../upload/uploaded-audio.decorator';
@@ -38,13 +39,7 @@ export class DiarizeController {
       owner,
       upload,
       callbackUrl: form.callback_url,
-      speakers: {
-        speakerCount: form.speaker_count,
-        minSpeakers: form.min_speakers,
-        maxSpeakers: form.max_speakers,
-        speakerCountGiven: form.speaker_count !== undefined,
-        defaultCount: null,
-      },
+      speakers: speakerFieldsOf(form, form.speaker_count !== undefined, null),
     });
   }
 }

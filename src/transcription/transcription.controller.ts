@@ -7,6 +7,7 @@ import { AudioUploadRoute } from '../upload/audio-upload-route.decorator';
 import { UploadedAudio } from '../upload/uploaded-audio.decorator';
 import type { TaskCreatedDto } from './dto/task-created.dto';
 import { TranscribeFormDto } from './dto/transcribe-form.dto';
+import { speakerFieldsOf } from '../jobs/speaker-fields';
 import { FormFieldGiven } from './speaker-request';
 import { QueuedUploadResponses } from './queued-upload-responses.decorator';
 import { TranscriptionService } from './transcription.service';
@@ -42,14 +43,8 @@ export class TranscriptionController {
       owner,
       upload,
       callbackUrl: form.callback_url,
-      speakers: {
-        speakerCount: form.speaker_count,
-        minSpeakers: form.min_speakers,
-        maxSpeakers: form.max_speakers,
-        speakerCountGiven,
-        // Nothing sent: the DTO's default, the contract's 2.
-        defaultCount: form.speaker_count,
-      },
+      // Nothing sent: the DTO's default, the contract's 2.
+      speakers: speakerFieldsOf(form, speakerCountGiven, form.speaker_count),
       whisper: {
         language: form.language,
         temperature: form.temperature,

@@ -5,15 +5,13 @@ import { describe, test } from 'node:test';
 import { BadRequestException } from '@nestjs/common';
 import { computeDer } from '../../libs/diarization';
 import { parseRttm } from '../../libs/formats';
-import { AppConfig } from '../../src/config/app-config';
-import { validateEnv } from '../../src/config/env.validation';
 import { PyannoteDiarizationEngine } from '../../src/diarization/pyannote-diarization.engine';
 import type { Stage } from '../../src/jobs/job-catalogue';
 import type { TranscriptionQueueRepository } from '../../src/jobs/transcription-queue.repository';
 import type { CancelFlags } from '../../src/results/cancel-flags.repository';
 import type { ResultStore } from '../../src/results/result-store.repository';
-import type { ResultEntry } from '../../libs/pipeline';
 import { decodeJobRecord } from '../../src/jobs/job-record';
+import type { ResultEntryDto } from '../../src/results/dto/result-response.dto';
 import type { FinishedBody } from '../../src/results/result-types';
 import type { ResultWaiter } from '../../src/results/result-waiter';
 import { type ResultFormat, ResultsService } from '../../src/results/results.service';
@@ -24,13 +22,13 @@ import type { UploadFiles } from '../../src/upload/upload-files';
 import { readSrt, readVtt } from '../formats/subtitle-parsers';
 import { fixtures, models, skipUnlessPresent } from '../support/shared-files';
 import {
-  diarizeToTurns,
   fixtureTurns,
   ScriptedSpeechEngine,
   scriptedPipeline,
-  transcribeToEntries,
+  pipelineResults,
   type TranscriptionParams,
 } from './support/substitute-engines';
+import { workerConfig } from './support/worker-config';
 
 const WAV = fixtures.audio('conv-en-2spk.wav');
 const JSON_TURNS = fixtures.audio('conv-en-2spk.json');
@@ -52,20 +50,10 @@ const hooks = (stages: Stage[] = []): { signal: AbortSignal; report: (stage: Sta
 });
 
 function diarizationEngine(): PyannoteDiarizationEngine {
-  return new PyannoteDiarizationEngine(
-    new AppConfig(
-      validateEnv({
-        APP_ROLE: 'worker',
-        JWT_SECRET: 'x',
-        REDIS_URL: 'redis://127.0.0.1:6379',
-        WHISPER_MODEL_PATH: __filename,
-        SEGMENTATION_MODEL_PATH: models.segmentation,
-      }),
-    ),
-  );
+  return new PyannoteDiarizationEngine(workerConfig({ SEGMENTATION_MODEL_PATH: models.segmentation }));
 }
 
-function assertWords(results: ResultEntry[]): void {
+function assertWords(results: ResultEntryDto[]): void {
   for (const entry of results) {
     assert.deepEqual(Object.keys(entry).sort(), [...CONTRACT_KEYS, 'words'].sort());
     const words = entry.words ?? [];
@@ -87,11 +75,12 @@ describe(
     test('off by default: entries keep exactly the contract keys; on: each entry carries its words', async () => {
       const turns = fixtureTurns(JSON_TURNS);
       const pipeline = scriptedPipeline(turns);
-      const plain = await transcribeToEntries(pipeline, WAV, PARAMS, hooks());
+      const plain = await pipelineResults(pipeline, 'transcribe', WAV, PARAMS, hooks());
       assert.ok(plain.length > 0);
       for (const entry of plain) assert.deepEqual(Object.keys(entry).sort(), CONTRACT_KEYS);
-      const withWords = await transcribeToEntries(
+      const withWords = await pipelineResults(
         pipeline,
+        'transcribe',
         WAV,
         { ...PARAMS, wordTimestamps: true },
         hooks(),
@@ -112,8 +101,9 @@ describe(
         await diarization.onModuleInit();
         try {
           const pipeline = scriptedPipeline(fixtureTurns(JSON_TURNS), diarization);
-          const results = await transcribeToEntries(
+          const results = await pipelineResults(
             pipeline,
+            'transcribe',
             WAV,
             { ...PARAMS, wordTimestamps: true },
             hooks(),
@@ -142,7 +132,13 @@ describe(
       try {
         const pipeline = new TranscriptionPipeline(speech, diarization, new FfmpegAudioDecoder());
         const stages: Stage[] = [];
-        const turns = await diarizeToTurns(pipeline, WAV, { ...PARAMS, speakerCount: null }, hooks(stages));
+        const turns = await pipelineResults(
+          pipeline,
+          'diarize',
+          WAV,
+          { ...PARAMS, speakerCount: null },
+          hooks(stages),
+        );
         assert.equal(speech.requests.length, 0, 'Whisper is not called');
         assert.deepEqual(stages, ['initializing', 'diarizing']);
         for (const turn of turns) assert.deepEqual(Object.keys(turn).sort(), ['end', 'speaker', 'start']);
@@ -210,8 +206,8 @@ describe('GET /result formats (ResultsService)', () => {
     const { service } = serviceWith(COMPLETED);
     const txt = await service.answer(TASK, 'alice', 'txt');
     assert.match(txt.contentType ?? '', /^text\/plain/);
-    for (const entry of COMPLETED.results as ResultEntry[])
-      assert.ok(txt.json.includes(entry.text.slice(0, 20)));
+    for (const entry of COMPLETED.results as ResultEntryDto[])
+      assert.ok(txt.json.includes((entry.text ?? '').slice(0, 20)));
     const rttm = parseRttm((await service.answer(TASK, 'alice', 'rttm')).json);
     assert.deepEqual(
       rttm.map((turn) => [turn.fileId, turn.start, Number(turn.end.toFixed(3))]),

@@ -1,8 +1,6 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { AppConfig } from '../../src/config/app-config';
-import { validateEnv } from '../../src/config/env.validation';
 import { PyannoteDiarizationEngine } from '../../src/diarization/pyannote-diarization.engine';
 import type { Stage } from '../../src/jobs/job-catalogue';
 import { JobTimeoutError } from '../../src/transcription/job-errors';
@@ -14,24 +12,13 @@ import {
   fixtureTurns,
   UnavailableDiarizationEngine,
   scriptedPipeline,
-  transcribeToEntries,
+  pipelineResults,
 } from './support/substitute-engines';
+import { workerConfig } from './support/worker-config';
 
 const WAV = fixtures.audio('conv-en-2spk.wav');
 const JSON_TURNS = fixtures.audio('conv-en-2spk.json');
 const PARAMS = { speakerCount: 2, language: 'en', temperature: 0, noSpeechThreshold: 0.6, initialPrompt: '' };
-
-function configWith(env: Record<string, string>): AppConfig {
-  return new AppConfig(
-    validateEnv({
-      APP_ROLE: 'worker',
-      JWT_SECRET: 'x',
-      REDIS_URL: 'redis://127.0.0.1:6379',
-      WHISPER_MODEL_PATH: __filename,
-      ...env,
-    }),
-  );
-}
 
 function recorder(): {
   stages: Stage[];
@@ -58,7 +45,7 @@ describe(
       const turns = fixtureTurns(JSON_TURNS);
       const pipeline = scriptedPipeline(turns);
       const progress = recorder();
-      const results = await transcribeToEntries(pipeline, WAV, PARAMS, {
+      const results = await pipelineResults(pipeline, 'transcribe', WAV, PARAMS, {
         signal: new AbortController().signal,
         report: progress.report,
       });
@@ -81,7 +68,7 @@ describe(
       async () => {
         const turns = fixtureTurns(JSON_TURNS);
         const diarization = new PyannoteDiarizationEngine(
-          configWith({ SEGMENTATION_MODEL_PATH: models.segmentation }),
+          workerConfig({ SEGMENTATION_MODEL_PATH: models.segmentation }),
         );
         await diarization.onModuleInit();
         try {
@@ -92,7 +79,7 @@ describe(
           );
           const pipeline = scriptedPipeline(turns, diarization);
           const progress = recorder();
-          const results = await transcribeToEntries(pipeline, WAV, PARAMS, {
+          const results = await pipelineResults(pipeline, 'transcribe', WAV, PARAMS, {
             signal: new AbortController().signal,
             report: progress.report,
           });
@@ -142,7 +129,10 @@ describe(
       // Aborted while transcribing (an abort during decoding rejects with the reason itself).
       speech.onStart = () => setTimeout(() => controller.abort(reason), 50);
       await assert.rejects(
-        transcribeToEntries(pipeline, WAV, PARAMS, { signal: controller.signal, report: () => undefined }),
+        pipelineResults(pipeline, 'transcribe', WAV, PARAMS, {
+          signal: controller.signal,
+          report: () => undefined,
+        }),
         {
           name: 'AbortError',
         },
@@ -156,7 +146,7 @@ describe(
       async () => {
         const pipeline = scriptedPipeline([]);
         await assert.rejects(
-          transcribeToEntries(pipeline, fixtures.bad('header-only.wav'), PARAMS, {
+          pipelineResults(pipeline, 'transcribe', fixtures.bad('header-only.wav'), PARAMS, {
             signal: new AbortController().signal,
             report: () => undefined,
           }),

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { SpeakerTurn } from '../../../libs/diarization';
-import { type ResultEntry, type SpeechRequest, toResultEntries, toTurnEntries } from '../../../libs/pipeline';
+import type { SpeechRequest } from '../../../libs/pipeline';
 import type { Transcription } from '../../../libs/speech';
 import { FfmpegAudioDecoder } from '../../../src/audio/audio-decoder';
 import type { DiarizationEngine } from '../../../src/diarization/diarization-engine';
+import { contractBody } from '../../../src/results/contract-body';
+import type { ResultEntryDto } from '../../../src/results/dto/result-response.dto';
 import { type JobData, type LegacyJobData, readJobData } from '../../../src/jobs/job-catalogue';
 
 /** A job's parameters in one flat object (the previous version's job payload, which workers still read). */
@@ -93,28 +95,17 @@ export function scriptedPipeline(
   return new TranscriptionPipeline(new ScriptedSpeechEngine(turns), diarization, new FfmpegAudioDecoder());
 }
 
-/** The worker pipeline's transcript as the contract's results. */
-export async function transcribeToEntries(
+/** What GET /result delivers for a job the worker pipeline ran: who said what, or speaker turns. */
+export async function pipelineResults(
   pipeline: TranscriptionPipeline,
+  mode: 'transcribe' | 'diarize',
   filePath: string,
   params: TranscriptionParams,
   hooks: PipelineHooks,
-): Promise<ResultEntry[]> {
-  const record = await pipeline.run(jobOf('transcribe', filePath, params), hooks);
-  if (record.kind !== 'transcript') throw new Error('expected a transcript');
-  return toResultEntries(record.transcript.utterances, { words: record.wordTimestamps }).entries;
-}
-
-/** The worker pipeline's speaker turns as POST /diarize's results. */
-export async function diarizeToTurns(
-  pipeline: TranscriptionPipeline,
-  filePath: string,
-  params: TranscriptionParams,
-  hooks: PipelineHooks,
-): Promise<SpeakerTurn[]> {
-  const record = await pipeline.run(jobOf('diarize', filePath, params), hooks);
-  if (record.kind !== 'speaker-turns') throw new Error('expected speaker turns');
-  return toTurnEntries(record.exclusiveTurns);
+): Promise<ResultEntryDto[]> {
+  const body = contractBody(await pipeline.run(jobOf(mode, filePath, params), hooks));
+  if (body.status !== 'completed') throw new Error(body.error);
+  return body.results;
 }
 
 function jobOf(mode: 'transcribe' | 'diarize', filePath: string, params: TranscriptionParams): JobData {
