@@ -8,21 +8,18 @@ import { toOpenAiInput } from '../../src/openai/openai-transcription.service';
 import { contractBody } from '../../src/results/contract-body';
 import { classifyJobFailure, JobTimeoutError, WorkerShutdownError } from '../../src/transcription/job-errors';
 
+const [HELLO, THERE, FINE] = [
+  { word: ' Hello', start: 0.2, end: 0.61234, probability: 0.91 },
+  { word: ' there.', start: 0.7, end: 1.2, probability: 0.8 },
+  { word: ' Fine.', start: 3.1, end: 3.9, probability: 0.7 },
+];
+
+/** Words said by the diarizer's speakers 4 and 2, in one Whisper segment. */
 const TRANSCRIPT: Transcript = {
   language: 'ko',
   durationSeconds: 4.5,
   segments: [
-    {
-      start: 0.2,
-      end: 3.9,
-      text: ' Hello there. Fine.',
-      noSpeechProb: 0.125,
-      words: [
-        { word: ' Hello', start: 0.2, end: 0.61234, probability: 0.91 },
-        { word: ' there.', start: 0.7, end: 1.2, probability: 0.8 },
-        { word: ' Fine.', start: 3.1, end: 3.9, probability: 0.7 },
-      ],
-    },
+    { start: 0.2, end: 3.9, text: ' Hello there. Fine.', noSpeechProb: 0.125, words: [HELLO, THERE, FINE] },
   ],
   utterances: [
     {
@@ -30,18 +27,9 @@ const TRANSCRIPT: Transcript = {
       start: 0.2,
       end: 1.2,
       text: ' Hello there.',
-      words: [
-        { word: ' Hello', start: 0.2, end: 0.61234, probability: 0.91, speaker: 4 },
-        { word: ' there.', start: 0.7, end: 1.2, probability: 0.8, speaker: 4 },
-      ],
+      words: [HELLO, THERE].map((w) => ({ ...w, speaker: 4 })),
     },
-    {
-      speaker: 2,
-      start: 3.1,
-      end: 3.9,
-      text: ' Fine.',
-      words: [{ word: ' Fine.', start: 3.1, end: 3.9, probability: 0.7, speaker: 2 }],
-    },
+    { speaker: 2, start: 3.1, end: 3.9, text: ' Fine.', words: [{ ...FINE, speaker: 2 }] },
   ],
   turns: null,
   speechRegions: [],

@@ -68,6 +68,10 @@ function assertWords(results: ResultEntryDto[]): void {
   }
 }
 
+function withWordTimestamps(pipeline: TranscriptionPipeline): Promise<ResultEntryDto[]> {
+  return pipelineResults(pipeline, 'transcribe', WAV, { ...PARAMS, wordTimestamps: true }, hooks());
+}
+
 describe(
   'word timestamps through the worker pipeline (scripted speech)',
   { skip: skipUnlessPresent(WAV, JSON_TURNS) },
@@ -78,13 +82,7 @@ describe(
       const plain = await pipelineResults(pipeline, 'transcribe', WAV, PARAMS, hooks());
       assert.ok(plain.length > 0);
       for (const entry of plain) assert.deepEqual(Object.keys(entry).sort(), CONTRACT_KEYS);
-      const withWords = await pipelineResults(
-        pipeline,
-        'transcribe',
-        WAV,
-        { ...PARAMS, wordTimestamps: true },
-        hooks(),
-      );
+      const withWords = await withWordTimestamps(pipeline);
       assertWords(withWords);
       assert.deepEqual(
         withWords.map(({ words: _words, ...entry }) => entry),
@@ -101,13 +99,7 @@ describe(
         await diarization.onModuleInit();
         try {
           const pipeline = scriptedPipeline(fixtureTurns(JSON_TURNS), diarization);
-          const results = await pipelineResults(
-            pipeline,
-            'transcribe',
-            WAV,
-            { ...PARAMS, wordTimestamps: true },
-            hooks(),
-          );
+          const results = await withWordTimestamps(pipeline);
           assertWords(results);
           assert.deepEqual(
             [...new Set(results.flatMap((entry) => entry.words ?? []).map((w) => w.speaker))].sort(),
