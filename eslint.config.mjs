@@ -21,6 +21,49 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // Type-aware rules: an unhandled promise loses its error; a switch over a union must cover it.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          // node:test collects these itself and reports their failures.
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'test', 'it', 'suite'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true, requireDefaultForNonUnion: false },
+      ],
+    },
+  },
+  {
+    // The app composes the libraries through their public faces (libs/NAME/index.ts) and never
+    // reaches the native addon, ONNX Runtime or worker threads itself: those belong to libs/.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'onnxruntime-node', message: 'ONNX Runtime belongs to libs/diarization.' },
+            { name: 'piscina', message: 'Worker threads belong to the libraries.' },
+          ],
+          patterns: [
+            {
+              group: ['**/libs/*/*'],
+              message: "Import the library's public face: libs/NAME (its index.ts).",
+            },
+            { group: ['**/native/**', '*.node'], message: 'The addon is reached through libs/speech only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The framework-free libraries must not reach into the app's frameworks.
     files: ['libs/**/*.ts'],
     rules: {

@@ -19,7 +19,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        AppConfigModule,
+        AppConfigModule.forRoot(),
         LoggingModule,
         MetricsModule.forRole({ api, worker }),
         WebhooksModule.forRole({ api, worker }),

@@ -5,14 +5,20 @@ import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { type EmbeddedRedis, startEmbeddedRedis } from './bootstrap/embedded-redis';
+import { type EmbeddedRedis, EmbeddedRedisError, startEmbeddedRedis } from './bootstrap/embedded-redis';
 import { closeOnSignals } from './bootstrap/graceful-shutdown';
 import { applyHttpTimeouts } from './bootstrap/http-timeouts';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { APP_ROLES, type AppRole } from './config/env.dto';
+import { InvalidEnvironmentError } from './config/env.validation';
 import { setupSwagger } from './swagger';
+
+/** A mistake in how the process was started (role, Redis): reported by its message alone. */
+class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
 
 /**
  * Starts the server in the role APP_ROLE names: `all` (default: API and worker in one process),
@@ -25,14 +31,14 @@ async function main(): Promise<void> {
   if (!process.env.REDIS_URL) {
     // A private Redis only makes sense when API and worker share this process.
     if (role !== 'all') {
-      throw new Error(
+      throw new StartupError(
         `REDIS_URL must be set for APP_ROLE=${role}: separate API and worker processes share one Redis`,
       );
     }
     redis = await startEmbeddedRedis();
     process.env.REDIS_URL = redis.url;
   }
-  // Imported only now: ConfigModule validates the environment (REDIS_URL included) when loaded.
+  // Imported only now, with REDIS_URL set: AppModule.forRole validates the environment.
   const { AppModule } = await import('./app.module');
   const app =
     role === 'worker' ? await startWorker(AppModule.forRole(role)) : await startApi(AppModule.forRole(role));
@@ -78,7 +84,7 @@ async function startWorker(
 function parseRole(value: string | undefined): AppRole {
   const role = (value ?? '').trim() || 'all';
   if (!(APP_ROLES as readonly string[]).includes(role)) {
-    throw new Error(`APP_ROLE must be one of ${APP_ROLES.join(', ')} (got "${role}")`);
+    throw new StartupError(`APP_ROLE must be one of ${APP_ROLES.join(', ')} (got "${role}")`);
   }
   return role as AppRole;
 }
@@ -86,8 +92,9 @@ function parseRole(value: string | undefined): AppRole {
 main().catch((error: unknown) => {
   // Configuration mistakes get their message alone; anything else its stack.
   const expected =
-    error instanceof Error &&
-    /Invalid environment|EmbeddedRedis|APP_ROLE|REDIS_URL/.test(`${error.name} ${error.message}`);
-  console.error(expected ? (error as Error).message : error);
+    error instanceof StartupError ||
+    error instanceof InvalidEnvironmentError ||
+    error instanceof EmbeddedRedisError;
+  console.error(expected ? error.message : error);
   process.exit(1);
 });

@@ -1,4 +1,4 @@
-export { decodeToPcm, WHISPER_SAMPLE_RATE } from './decode';
+export { decodeToPcm, ffmpegAudioDecoder, WHISPER_SAMPLE_RATE } from './decode';
 export type { DecodeOptions } from './decode';
 export { probeMedia } from './probe';
 export type { MediaInfo } from './probe';

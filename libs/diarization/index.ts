@@ -18,3 +18,12 @@ export {
   InvalidArgumentError,
   ModelLoadError,
 } from './errors';
+export {
+  compareSegmentations,
+  formatParityRun,
+  isParityFolder,
+  readParityFixture,
+  runParity,
+  segmentAudio,
+} from './parity';
+export type { ParityFixture, ParityReport, ParityRun, SegmentationAgreement } from './parity';

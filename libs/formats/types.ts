@@ -1,21 +1,10 @@
-/** One word with its own times, as Whisper's token timestamps give them (seconds). */
-export interface TranscriptWord {
-  /** The word as Whisper wrote it: usually with its leading space (" Hello"); none in CJK text. */
-  word: string;
-  start: number;
-  end: number;
-  probability?: number;
-  speaker?: number;
-}
+import type { TimedWord, Utterance } from '../diarization';
 
-/** One result entry of the contract: consecutive speech of one speaker. */
-export interface TranscriptEntry {
-  speaker: number;
-  start: number;
-  end: number;
-  text: string;
-  words?: readonly TranscriptWord[];
-}
+/** A word as the renderers read it (Whisper's leading space kept or not); its entry's speaker is used. */
+export type TranscriptWord = TimedWord & { speaker?: number };
+
+/** An utterance as the renderers read it: the words are optional (used to cut cues where present). */
+export type TranscriptEntry = Omit<Utterance, 'words'> & { words?: readonly TranscriptWord[] };
 
 /** How subtitle cues are cut. The defaults follow common broadcast guidance (2 lines of 42, at most 7 s). */
 export interface CueOptions {

@@ -140,7 +140,8 @@ class TranscribeWorker : public PromiseWorker {
       static_cast<ProgressReporter*>(reporter)->Report(percent);
     };
     wp.progress_callback_user_data = &progress_;
-    // abort_callback stops ggml between graph nodes; encoder_begin_callback stops between windows.
+    // whisper.cpp reads abort_callback after each encoder pass and decoder step (it does not hand it
+    // to ggml's scheduler, so a graph runs to its end); encoder_begin_callback stops before a window.
     wp.abort_callback = IsAborted;
     wp.abort_callback_user_data = abort_.get();
     wp.encoder_begin_callback = [](whisper_context*, whisper_state*, void* flag) { return !IsAborted(flag); };

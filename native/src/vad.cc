@@ -1,6 +1,9 @@
 #include "vad.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -17,6 +20,56 @@ namespace {
 // Samples per call to whisper.cpp: a multiple of any power-of-two VAD window (512 for Silero at
 // 16 kHz), long enough to keep per-call overhead small, short enough for a prompt abort.
 constexpr int kChunkSamples = 512 * 128;
+
+// Idle Silero contexts by model file (path, size, modification time) and thread count: loading the
+// model costs more than detecting speech in a short file, and every transcription with VAD calls
+// detectSpeech. A context serves one call at a time; its LSTM state is reset before each call.
+// Contexts in the pool are not counted as live (Live().vadContexts counts the ones in use).
+class VadPool {
+ public:
+  static VadPtr Take(const std::string& key, const char* modelPath, int threads) {
+    {
+      std::lock_guard<std::mutex> lock(Mutex());
+      auto& idle = Idle()[key];
+      if (!idle.empty()) {
+        whisper_vad_context* context = idle.back();
+        idle.pop_back();
+        Live().vadContexts++;
+        return VadPtr(context);
+      }
+    }
+    return NewVadContext(modelPath, threads);
+  }
+
+  static void Give(const std::string& key, VadPtr vad) {
+    std::lock_guard<std::mutex> lock(Mutex());
+    auto& idle = Idle()[key];
+    // Beyond a few per model (as many as jobs ran at once), a context is freed.
+    if (idle.size() >= kMaxIdlePerModel) return;
+    idle.push_back(vad.release());
+    Live().vadContexts--;
+  }
+
+  static std::string KeyOf(const std::string& modelPath, int threads) {
+    std::error_code error;
+    const auto size = std::filesystem::file_size(modelPath, error);
+    const auto modified = std::filesystem::last_write_time(modelPath, error).time_since_epoch().count();
+    return modelPath + '\n' + std::to_string(size) + '\n' + std::to_string(modified) + '\n' +
+           std::to_string(threads);
+  }
+
+ private:
+  static constexpr size_t kMaxIdlePerModel = 8;
+  // Never destroyed: freeing contexts while the process exits could outlive ggml's own statics.
+  static std::mutex& Mutex() {
+    static auto* mutex = new std::mutex();
+    return *mutex;
+  }
+  static std::map<std::string, std::vector<whisper_vad_context*>>& Idle() {
+    static auto* idle = new std::map<std::string, std::vector<whisper_vad_context*>>();
+    return *idle;
+  }
+};
 
 class DetectSpeechWorker : public PromiseWorker {
  public:
@@ -53,7 +106,8 @@ class DetectSpeechWorker : public PromiseWorker {
       Fail("could not load the VAD model " + modelPath_ + ": " + problem);
       return;
     }
-    VadPtr vad = NewVadContext(modelPath_.c_str(), threads_);
+    const std::string key = VadPool::KeyOf(modelPath_, threads_);
+    VadPtr vad = VadPool::Take(key, modelPath_.c_str(), threads_);
     if (!vad) {
       const std::string reason = ThreadErrors();
       Fail("could not load the VAD model " + modelPath_ + (reason.empty() ? "" : ": " + reason));
@@ -89,6 +143,8 @@ class DetectSpeechWorker : public PromiseWorker {
       probabilities_.insert(probabilities_.end(), probs, probs + keep);
       progress_.Report(static_cast<int>(100 * (offset + length) / total));
     }
+    // Only a context that finished its pass goes back: a failed or aborted one is freed.
+    VadPool::Give(key, std::move(vad));
   }
 
   std::string modelPath_;

@@ -13,6 +13,7 @@ export class EmbeddedRedisError extends Error {
 }
 
 const READY_TIMEOUT_MS = 10_000;
+const COMMAND_NOT_FOUND = 127;
 
 /**
  * Starts a private redis-server on a free loopback port, without persistence, for the life of this
@@ -21,7 +22,9 @@ const READY_TIMEOUT_MS = 10_000;
  */
 export async function startEmbeddedRedis(redisServer = 'redis-server'): Promise<EmbeddedRedis> {
   const port = await freePort();
+  // Exit status 127 (POSIX: command not found) at once when there is no such redis-server.
   const script =
+    `command -v "$0" >/dev/null || exit ${COMMAND_NOT_FOUND}; ` +
     `"$0" --bind 127.0.0.1 --port "$1" --save '' --appendonly no --dir "$2" --loglevel warning & r=$!; ` +
     'read -r _; kill "$r" 2>/dev/null; wait "$r"';
   const child = spawn('sh', ['-c', script, redisServer, String(port), os.tmpdir()], {
@@ -53,9 +56,8 @@ async function waitUntilReady(port: number, child: ChildProcess, stderr: () => s
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const detail = stderr().trim().split('\n').pop() ?? '';
-  const missing = /not found|No such file/i.test(detail);
   throw new EmbeddedRedisError(
-    missing
+    child.exitCode === COMMAND_NOT_FOUND
       ? 'redis-server is not installed: install it (apt-get install redis-server) or set REDIS_URL'
       : `the embedded redis-server did not start${detail ? `: ${detail}` : ''}; or set REDIS_URL`,
   );

@@ -22,7 +22,8 @@ export const APP_ROLES = ['all', 'api', 'worker'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-const HOUR_MS = 3 * 60 * 60 * 1000;
+/** The contract's processing limit and result lifetime. */
+const THREE_HOURS_MS = 3 * 60 * 60 * 1000;
 
 /** Blank values in .env (`TEST_TOKEN=`) mean "unset", as they did for the old server. */
 const blankToUndefined = ({ value }: { value: unknown }): unknown =>
@@ -115,12 +116,12 @@ export class EnvDto {
   @Type(() => Number)
   @IsInt({ message: 'JOB_TIMEOUT_MS must be an integer number of milliseconds' })
   @Min(1)
-  JOB_TIMEOUT_MS = HOUR_MS;
+  JOB_TIMEOUT_MS = THREE_HOURS_MS;
 
   @Type(() => Number)
   @IsInt({ message: 'RESULT_TTL_MS must be an integer number of milliseconds' })
   @Min(1)
-  RESULT_TTL_MS = HOUR_MS;
+  RESULT_TTL_MS = THREE_HOURS_MS;
 
   /** How long a stopping worker lets running jobs finish before handing them back to the queue. */
   @Type(() => Number)

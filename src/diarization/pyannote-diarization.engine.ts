@@ -1,17 +1,12 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type * as DiarizationLibrary from '../../libs/diarization';
 import { AppConfig } from '../config/app-config';
-import type { TranscribedWord } from '../speech/speech-engine';
-import {
-  DiarizationEngine,
-  type DiarizationRequest,
-  type SpeakerTurn,
-  type SpeakerUtterance,
-} from './diarization-engine';
+import { DiarizationEngine } from './diarization-engine';
 
 /**
  * pyannote segmentation (ONNX) through libs/diarization, created once per worker process. Without a
- * segmentation model, or where the library cannot be loaded, the engine says it is unavailable.
+ * segmentation model the engine says it is unavailable; a configured one that cannot be loaded stops
+ * the worker at start-up rather than giving every word to speaker 0.
  */
 @Injectable()
 export class PyannoteDiarizationEngine extends DiarizationEngine implements OnModuleInit, OnModuleDestroy {
@@ -37,10 +32,12 @@ export class PyannoteDiarizationEngine extends DiarizationEngine implements OnMo
     try {
       this.library = await import('../../libs/diarization');
     } catch (error) {
-      this.logger.warn(
-        `the diarization library cannot be loaded (${String(error)}): every word goes to speaker 0`,
+      // A configured model that cannot run is a broken installation, not a server without diarization.
+      throw new Error(
+        `SEGMENTATION_MODEL_PATH is set but the diarization library cannot be loaded (${String(error)}); ` +
+          'repair the installation (onnxruntime-node) or set SEGMENTATION_MODEL_PATH=off',
+        { cause: error },
       );
-      return;
     }
     this.diarizer = await this.library.Diarizer.create({
       segmentationModelPath,
@@ -61,27 +58,11 @@ export class PyannoteDiarizationEngine extends DiarizationEngine implements OnMo
     this.diarizer = null;
   }
 
-  async diarize(samples: Float32Array, request: DiarizationRequest): Promise<SpeakerTurn[]> {
+  async diarize(
+    samples: Float32Array,
+    request: DiarizationLibrary.DiarizeOptions,
+  ): Promise<DiarizationLibrary.Diarization> {
     if (!this.diarizer) throw new Error('diarization is not available');
-    const result = await this.diarizer.diarize(samples, {
-      numSpeakers: request.speakerCount ?? undefined,
-      minSpeakers: request.minSpeakers,
-      maxSpeakers: request.maxSpeakers,
-      signal: request.signal,
-      onProgress: request.onProgress,
-    });
-    return result.exclusiveTurns.map(({ speaker, start, end }) => ({ speaker, start, end }));
-  }
-
-  attribute(words: TranscribedWord[], turns: SpeakerTurn[]): SpeakerUtterance[] {
-    if (!this.library) throw new Error('diarization is not available');
-    const utterances = this.library.groupUtterances(this.library.assignSpeakers(words, turns));
-    return utterances.map(({ speaker, start, end, text, words: spoken }) => ({
-      speaker,
-      start,
-      end,
-      text,
-      words: spoken,
-    }));
+    return this.diarizer.diarize(samples, request);
   }
 }

@@ -1,3 +1,5 @@
+import type { SpeakerCountOptions } from '../../libs/diarization';
+
 /** Every queue and job of the app, with its payload type: producers and consumers share these names. */
 export enum QueueName {
   Transcription = 'transcription',
@@ -7,37 +9,77 @@ export enum JobName {
   Transcribe = 'transcribe',
 }
 
-/** The contract's form fields after validation, in the library's terms. */
-export interface TranscriptionParams {
-  /** Exact number of speakers; null: automatic, within minSpeakers..maxSpeakers when given. */
-  speakerCount: number | null;
-  minSpeakers?: number;
-  maxSpeakers?: number;
+/** Whisper's parameters as a transcribe job carries them. */
+export interface WhisperParams {
+  /** A Whisper language code; null detects it. */
   language: string | null;
   temperature: number;
   noSpeechThreshold: number;
   initialPrompt: string;
-  /** Adds `words` to each result entry (an addition; off keeps the contract's shape). */
-  wordTimestamps?: boolean;
 }
 
-/** `transcribe`: the contract's who-said-what; `diarize`: speaker turns only (POST /diarize). */
-export type JobMode = 'transcribe' | 'diarize';
-
-/** Carries a path to the uploaded file (on storage that API and workers share), never the audio itself. */
-export interface TranscribeJobData {
+interface JobBase {
   taskId: string;
   owner: string;
+  /** The uploaded file, on storage that API and workers share: never the audio itself. */
   filePath: string;
-  params: TranscriptionParams;
-  /** Absent: `transcribe` (jobs queued before this field existed). */
-  mode?: JobMode;
   /** Where to POST the signed outcome when the job ends (already checked against the allow-list). */
   callbackUrl?: string;
+  /** Exact count or bounds, already checked (see speaker-fields.ts). */
+  speakers: SpeakerCountOptions;
 }
 
+/** Who said what (POST /transcribe, the OpenAI endpoint). */
+export interface TranscribeJobData extends JobBase {
+  kind: 'transcribe';
+  whisper: WhisperParams;
+  /** Adds `words` to each result entry (an addition; off keeps the contract's shape). */
+  wordTimestamps: boolean;
+}
+
+/** Speaker turns only (POST /diarize): no Whisper parameters. */
+export interface DiarizeJobData extends JobBase {
+  kind: 'diarize';
+}
+
+export type JobData = TranscribeJobData | DiarizeJobData;
+export type JobKind = JobData['kind'];
+
+/** A job queued by the previous version, which a worker of this one may still take after an upgrade. */
+export interface LegacyJobData extends Omit<JobBase, 'speakers'> {
+  kind?: undefined;
+  mode?: JobKind;
+  params: WhisperParams & {
+    speakerCount: number | null;
+    minSpeakers?: number;
+    maxSpeakers?: number;
+    wordTimestamps?: boolean;
+  };
+}
+
+/** Every job as this version reads it, whichever version queued it. */
+export function readJobData(data: JobData | LegacyJobData): JobData {
+  if (data.kind !== undefined) return data;
+  const { params, mode, ...base } = data;
+  const speakers = {
+    numSpeakers: params.speakerCount,
+    minSpeakers: params.minSpeakers,
+    maxSpeakers: params.maxSpeakers,
+  };
+  if (mode === 'diarize') return { ...base, kind: 'diarize', speakers };
+  const { language, temperature, noSpeechThreshold, initialPrompt } = params;
+  return {
+    ...base,
+    kind: 'transcribe',
+    speakers,
+    whisper: { language, temperature, noSpeechThreshold, initialPrompt },
+    wordTimestamps: params.wordTimestamps === true,
+  };
+}
+
+/** What Bull carries under each job name. */
 export interface JobPayloads {
-  [JobName.Transcribe]: TranscribeJobData;
+  [JobName.Transcribe]: JobData | LegacyJobData;
 }
 
 /** The stages a client sees, exactly as the contract names them. */

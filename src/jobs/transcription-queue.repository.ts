@@ -3,9 +3,10 @@ import { Injectable } from '@nestjs/common';
 import type { Job, JobOptions, Queue } from 'bull';
 import { runInTask } from '../common/task-context';
 import { AppConfig } from '../config/app-config';
-import { JobName, type JobOutcome, QueueName, type TranscribeJobData } from './job-catalogue';
+import { type JobData, JobName, type JobOutcome, type JobPayloads, QueueName } from './job-catalogue';
 
-export type TranscribeJob = Job<TranscribeJobData>;
+/** A queued job as Bull holds it: its data may come from the previous version (see readJobData). */
+export type TranscribeJob = Job<JobPayloads[JobName.Transcribe]>;
 
 /** How many times stopping workers may hand one job back to the queue before it fails. */
 export const MAX_HAND_BACKS = 2;
@@ -24,11 +25,11 @@ export type QueuedTaskState =
 @Injectable()
 export class TranscriptionQueueRepository {
   constructor(
-    @InjectQueue(QueueName.Transcription) private readonly queue: Queue<TranscribeJobData>,
+    @InjectQueue(QueueName.Transcription) private readonly queue: Queue<JobPayloads[JobName.Transcribe]>,
     private readonly config: AppConfig,
   ) {}
 
-  async enqueue(data: TranscribeJobData): Promise<void> {
+  async enqueue(data: JobData): Promise<void> {
     await this.queue.add(JobName.Transcribe, data, this.jobOptions(data.taskId));
   }
 
@@ -150,6 +151,6 @@ function parseJson(text: string | null): unknown {
 }
 
 function ownerOf(data: string): string | undefined {
-  const parsed = parseJson(data) as Partial<TranscribeJobData> | null;
+  const parsed = parseJson(data) as Partial<JobData> | null;
   return typeof parsed?.owner === 'string' ? parsed.owner : undefined;
 }

@@ -1,6 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import { formatSrt, formatVtt, type TranscriptEntry } from '../../libs/formats';
-import { WHISPER_LANGUAGE_NAMES } from '../../libs/speech/languages';
+import type { ResultEntry } from '../../libs/pipeline';
+import { type Segment, WHISPER_LANGUAGE_NAMES } from '../../libs/speech';
 
 /**
  * Our finished transcription, mapped to the response shapes of OpenAI's POST /v1/audio/transcriptions, so
@@ -25,38 +26,15 @@ export function isOpenAiResponseFormat(value: unknown): value is OpenAiResponseF
   return typeof value === 'string' && (OPENAI_RESPONSE_FORMATS as readonly string[]).includes(value);
 }
 
-export interface OpenAiInputWord {
-  word: string;
-  start: number;
-  end: number;
-  probability: number;
-}
-
-export interface OpenAiInputSpeakerWord extends OpenAiInputWord {
-  speaker: number;
-}
-
 /** What a finished job gives this module: the contract's result entries plus Whisper's own segments. */
 export interface OpenAiTranscriptionInput {
   /** Whisper language code, requested or detected (`en`, `ko`). */
   language: string;
   durationSeconds: number;
   /** The contract's result entries: speakers from 0 in order of first appearance. */
-  utterances: {
-    speaker: number;
-    start: number;
-    end: number;
-    text: string;
-    words?: OpenAiInputSpeakerWord[];
-  }[];
+  utterances: ResultEntry[];
   /** Whisper's segments, with their text as Whisper wrote it (usually a leading space). */
-  segments: {
-    start: number;
-    end: number;
-    text: string;
-    noSpeechProb: number;
-    words: OpenAiInputWord[];
-  }[];
+  segments: Segment[];
 }
 
 export interface OpenAiRenderOptions {

@@ -7,11 +7,13 @@ import {
 } from '@nestjs/common';
 import { probeMedia } from '../../libs/audio';
 import { AppConfig } from '../config/app-config';
+import { buildJob } from '../jobs/job-builder';
 import { TranscriptionQueueRepository } from '../jobs/transcription-queue.repository';
 import { CancelFlags } from '../results/cancel-flags.repository';
 import { ResultStore } from '../results/result-store.repository';
 import { ResultWaiter } from '../results/result-waiter';
-import type { FinishedBody, Utterance } from '../results/result-types';
+import { type ResultEntry, toResultEntries } from '../../libs/pipeline';
+import { INPUT_FAILURE_CODES, type StoredRecord } from '../jobs/job-record';
 import type { AcceptedUpload } from '../upload/audio-upload.interceptor';
 import type { OpenAiTranscriptionRequestDto } from './openai-transcription-request.dto';
 import {
@@ -26,9 +28,6 @@ const POLL_INTERVAL_MS = 250;
 const NOTIFIED_CHECK_MS = 5000;
 /** Past the job's own deadline the worker has failed it; this margin covers queueing and storing. */
 const WAIT_MARGIN_MS = 60_000;
-
-/** Messages of failures caused by the input (the worker's wording), answered as 400 rather than 500. */
-const INPUT_FAILURE = /decode|audio|media|empty|no speech|unsupported|corrupt/i;
 
 /**
  * OpenAI's synchronous transcription on top of the queue: the same job as POST /transcribe (with
@@ -57,34 +56,29 @@ export class OpenAiTranscriptionService {
     const durationSeconds = await probeMedia(upload.filePath)
       .then((info) => info.durationSeconds)
       .catch(() => null);
-    await this.queue.enqueue({
-      taskId: upload.taskId,
-      owner,
-      filePath: upload.filePath,
-      params: {
-        speakerCount: form.speaker_count ?? null,
-        language: form.language ?? null,
-        temperature: form.temperature ?? 0,
-        noSpeechThreshold: 0.6,
-        initialPrompt: form.prompt ?? '',
+    await this.queue.enqueue(
+      buildJob({
+        kind: 'transcribe',
+        owner,
+        upload,
+        speakers: {
+          speakerCount: form.speaker_count,
+          speakerCountGiven: form.speaker_count !== undefined,
+          defaultCount: null,
+        },
+        whisper: { language: form.language, temperature: form.temperature, initialPrompt: form.prompt },
         wordTimestamps: true,
-      },
-    });
-    const body = await this.waitForResult(upload.taskId, gone);
-    if (body.status === 'failed') {
-      throw INPUT_FAILURE.test(body.error)
-        ? new BadRequestException(body.error)
-        : new InternalServerErrorException(body.error);
-    }
-    const utterances = body.results as Utterance[];
-    const input = toOpenAiInput(utterances, form.language ?? null, durationSeconds);
+      }),
+    );
+    const record = await this.waitForResult(upload.taskId, gone);
+    const input = toOpenAiInput(record, form.language ?? null, durationSeconds);
     return renderOpenAiResponse(input, form.response_format ?? 'json', {
       timestampGranularities: form.timestamp_granularities,
       temperature: form.temperature ?? 0,
     });
   }
 
-  private async waitForResult(taskId: string, gone: AbortSignal): Promise<FinishedBody> {
+  private async waitForResult(taskId: string, gone: AbortSignal): Promise<StoredRecord> {
     const deadline = Date.now() + this.config.jobs.timeoutMs + WAIT_MARGIN_MS;
     // Set after a wait that ended early: a wake that finds nothing (shutdown, a Redis reconnection)
     // falls back to one poll interval rather than spinning.
@@ -98,12 +92,12 @@ export class OpenAiTranscriptionService {
       const watch = wokenEarly ? null : await this.waiter.watch(taskId).catch(() => null);
       try {
         const stored = await this.results.find(taskId);
-        if (stored?.json) {
+        if (stored?.record) {
           // Consumed here and now: nobody polls GET /result for it.
           await this.results.markDelivered(taskId).catch((error: unknown) => {
             this.logger.warn(`could not delete the result of ${taskId}: ${String(error)}`);
           });
-          return JSON.parse(stored.json) as FinishedBody;
+          return stored.record;
         }
         if (!watch) {
           wokenEarly = false;
@@ -133,12 +127,39 @@ export class OpenAiTranscriptionService {
 }
 
 /**
- * The stored result in the renderer's terms. Whisper's own segments are not kept in the result, so
- * each result entry (one speaker's consecutive words) stands for a segment; the detected language is
- * not kept either, so verbose_json reports the requested one, or `unknown`.
+ * The stored result in the renderer's terms: the detected language and Whisper's own segments. A
+ * result stored by the previous version kept neither: each entry then stands for a segment and the
+ * language is the requested one, or `unknown`. A failure is a 400 when the input caused it, else a 500.
  */
 export function toOpenAiInput(
-  utterances: readonly Utterance[],
+  record: StoredRecord,
+  language: string | null,
+  durationSeconds: number | null,
+): OpenAiTranscriptionInput {
+  switch (record.kind) {
+    case 'failure':
+      throw INPUT_FAILURE_CODES.has(record.code)
+        ? new BadRequestException(record.message)
+        : new InternalServerErrorException(record.message);
+    case 'speaker-turns':
+      throw new InternalServerErrorException('the task holds speaker turns, not a transcript');
+    case 'transcript': {
+      const { transcript } = record;
+      return {
+        language: transcript.language || language || 'unknown',
+        durationSeconds: durationSeconds ?? transcript.durationSeconds,
+        utterances: toResultEntries(transcript.utterances, { words: true }).entries,
+        segments: transcript.segments,
+      };
+    }
+    case 'legacy':
+      if (record.status === 'failed') throw new InternalServerErrorException(record.error);
+      return legacyInput(record.results as ResultEntry[], language, durationSeconds);
+  }
+}
+
+function legacyInput(
+  utterances: readonly ResultEntry[],
   language: string | null,
   durationSeconds: number | null,
 ): OpenAiTranscriptionInput {

@@ -3,12 +3,12 @@ import type Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { REDIS_CLIENT } from '../redis/redis.module';
 import { RedisKeys } from '../redis/redis-keys';
-import type { FinishedBody } from './result-types';
+import { decodeJobRecord, encodeJobRecord, type JobRecord, type StoredRecord } from '../jobs/job-record';
 
-/** A finished task as stored: who may read it, and the response body ready to send (null once delivered). */
+/** A finished task as stored: who may read it, and what the job learnt (null once delivered). */
 export interface StoredResult {
   owner: string;
-  json: string | null;
+  record: StoredRecord | null;
 }
 
 // Writes only when no result exists yet: the fallback failure path must never overwrite a result.
@@ -21,8 +21,8 @@ redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1`;
 
 /**
- * Finished results in Redis hashes that expire RESULT_TTL_MS after the job ends. The body is stored
- * serialised, so delivering it costs no parse and no re-serialisation. Each stored task id is also
+ * Finished results in Redis hashes that expire RESULT_TTL_MS after the job ends: the job's whole
+ * record, from which each output is rendered at delivery. Each stored task id is also
  * published on the result-stored channel, for requests waiting on it (ResultWaiter).
  */
 @Injectable()
@@ -33,24 +33,14 @@ export class ResultStore {
     private readonly config: AppConfig,
   ) {}
 
-  async save(taskId: string, owner: string, body: FinishedBody): Promise<void> {
-    const key = this.keys.result(taskId);
-    await this.redis
-      .multi()
-      .hset(key, 'owner', owner, 'json', JSON.stringify(body))
-      .pexpire(key, this.config.results.ttlMs)
-      .publish(this.keys.resultStored(), taskId)
-      .exec();
-  }
-
   /** Returns false when a result was already stored for the task. */
-  async saveIfAbsent(taskId: string, owner: string, body: FinishedBody): Promise<boolean> {
+  async saveIfAbsent(taskId: string, owner: string, record: JobRecord): Promise<boolean> {
     const written = await this.redis.eval(
       SAVE_IF_ABSENT,
       1,
       this.keys.result(taskId),
       owner,
-      JSON.stringify(body),
+      encodeJobRecord(record),
       String(this.config.results.ttlMs),
       this.keys.resultStored(),
       taskId,
@@ -60,7 +50,9 @@ export class ResultStore {
 
   async find(taskId: string): Promise<StoredResult | null> {
     const [owner, json] = await this.redis.hmget(this.keys.result(taskId), 'owner', 'json');
-    return owner !== null ? { owner, json } : null;
+    if (owner === null) return null;
+    // A record the previous version stored reads as a legacy record: it is still delivered.
+    return { owner, record: json === null ? null : decodeJobRecord(json) };
   }
 
   /**

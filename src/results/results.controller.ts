@@ -12,6 +12,7 @@ import {
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiExtraModels,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -20,14 +21,14 @@ import {
   ApiQuery,
   ApiTags,
   ApiUnauthorizedResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiAuthGuard } from '../auth/api-auth.guard';
 import { Owner } from '../auth/current-user.decorator';
 import { ErrorBodyDto } from '../common/error-body.dto';
-import { RESULT_RESPONSE_SCHEMA } from './dto/result-response.schema';
-import { CANCELLED_RESPONSE_SCHEMA } from './dto/cancelled-response.schema';
-import { type CancelledBody, type ResultFormat, ResultsService } from './results.service';
+import { CancelledResponseDto, RESULT_RESPONSE_DTOS } from './dto/result-response.dto';
+import { type ResultFormat, ResultsService } from './results.service';
 
 const RESULT_FORMATS: readonly ResultFormat[] = ['json', 'srt', 'vtt', 'txt', 'rttm'];
 /** The longest a GET /result may be held: below the usual 60 s idle timeout of proxies. */
@@ -89,8 +90,9 @@ export class ResultsController {
     description: `Seconds (0 to ${MAX_WAIT_SECONDS}, default 0) to wait for the task to finish`,
   })
   @ApiProduces('application/json', 'application/x-subrip', 'text/vtt', 'text/plain')
+  @ApiExtraModels(...RESULT_RESPONSE_DTOS)
   @ApiOkResponse({
-    schema: RESULT_RESPONSE_SCHEMA,
+    schema: { oneOf: RESULT_RESPONSE_DTOS.map((dto) => ({ $ref: getSchemaPath(dto) })) },
     description:
       'One of four shapes, by status (a completed result in the asked text format when format is not json). ' +
       'Completed entries of a POST /diarize task are {speaker, start, end}; with word_timestamps=true ' +
@@ -133,10 +135,10 @@ export class ResultsController {
       'all answer the same 404.',
   })
   @ApiParam({ name: 'task_id', description: 'The id POST /transcribe or POST /diarize returned' })
-  @ApiOkResponse({ schema: CANCELLED_RESPONSE_SCHEMA, description: 'Cancelled' })
+  @ApiOkResponse({ type: CancelledResponseDto, description: 'Cancelled' })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such task of this user' })
   @ApiUnauthorizedResponse({ type: ErrorBodyDto, description: 'Missing or invalid token' })
-  cancel(@Param('task_id') taskId: string, @Owner() owner: string): Promise<CancelledBody> {
+  cancel(@Param('task_id') taskId: string, @Owner() owner: string): Promise<CancelledResponseDto> {
     return this.results.cancel(taskId, owner);
   }
 }

@@ -1,13 +1,17 @@
 import path from 'node:path';
 import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import type { SpeakerTurn } from '../../libs/diarization';
 import { renderTranscript, TEXT_FORMAT_CONTENT_TYPES, type TextFormat } from '../../libs/formats';
+import type { ResultEntry } from '../../libs/pipeline';
 import { isJobProgress, type JobProgress } from '../jobs/job-catalogue';
 import { TranscriptionQueueRepository } from '../jobs/transcription-queue.repository';
-import { isTaskId } from '../transcription/task-id';
+import { isTaskId } from '../jobs/task-id';
 import { UploadFiles } from '../upload/upload-files';
 import { CancelFlags } from './cancel-flags.repository';
+import { contractBody } from './contract-body';
+import type { CancelledResponseDto } from './dto/result-response.dto';
 import { ResultStore } from './result-store.repository';
-import type { ResultBody, SpeakerTurnEntry, Utterance } from './result-types';
+import type { ResultBody } from './result-types';
 import { ResultWaiter } from './result-waiter';
 
 /** What GET /result may deliver: the contract's JSON (default) or a text rendering of it. */
@@ -24,12 +28,6 @@ export interface ResultAnswer {
 }
 
 const PENDING = JSON.stringify({ status: 'pending' } satisfies ResultBody);
-
-/** DELETE /result/{task_id}'s answer. */
-export interface CancelledBody {
-  task_id: string;
-  status: 'cancelled';
-}
 
 @Injectable()
 export class ResultsService {
@@ -82,12 +80,12 @@ export class ResultsService {
       this.cancelFlags.isRaised(taskId),
     ]);
     if (stored) {
-      if (stored.owner !== owner || stored.json === null) return pending();
+      if (stored.owner !== owner || stored.record === null) return pending();
       const onDelivered = (): Promise<void> => this.forget(taskId);
-      if (format === 'json') return { json: stored.json, onDelivered };
-      const body = JSON.parse(stored.json) as ResultBody;
+      const body = contractBody(stored.record);
       // A failure is answered in its JSON shape whatever the format, and delivered once as well.
-      if (body.status !== 'completed') return { json: stored.json, onDelivered };
+      if (format === 'json' || body.status !== 'completed')
+        return { json: JSON.stringify(body), onDelivered };
       return {
         json: render(body.results, format, taskId),
         contentType: TEXT_FORMAT_CONTENT_TYPES[format],
@@ -109,12 +107,12 @@ export class ResultsService {
    * (which polls the cancel flag), an undelivered result is deleted; the upload is deleted. Unknown
    * ids and other owners' tasks get the same 404, so that an id tells a stranger nothing.
    */
-  async cancel(taskId: string, owner: string): Promise<CancelledBody> {
+  async cancel(taskId: string, owner: string): Promise<CancelledResponseDto> {
     const notFound = new NotFoundException(`no task ${taskId.slice(0, 64)} to cancel`);
     if (!isTaskId(taskId)) throw notFound;
     const [stored, queued] = await Promise.all([this.store.find(taskId), this.queue.lookup(taskId)]);
     if (stored) {
-      if (stored.owner !== owner || stored.json === null) throw notFound;
+      if (stored.owner !== owner || stored.record === null) throw notFound;
       await this.store.markDelivered(taskId);
     } else {
       if ((queued.kind !== 'waiting' && queued.kind !== 'active') || queued.owner !== owner) throw notFound;
@@ -142,7 +140,7 @@ function pending(): ResultAnswer {
 }
 
 /** Speaker-turn results (POST /diarize) carry no text: only RTTM renders them. */
-function render(results: Utterance[] | SpeakerTurnEntry[], format: TextFormat, taskId: string): string {
+function render(results: (ResultEntry | SpeakerTurn)[], format: TextFormat, taskId: string): string {
   const entries = results.map((entry) => ({ text: '', ...entry }));
   const turnsOnly = results.length > 0 && !('text' in results[0]);
   if (turnsOnly && format !== 'rttm') {

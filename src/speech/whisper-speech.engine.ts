@@ -1,7 +1,8 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { WhisperModel } from '../../libs/speech';
+import type { SpeechRequest } from '../../libs/pipeline';
+import type { Transcription, WhisperModel } from '../../libs/speech';
 import { AppConfig } from '../config/app-config';
-import { SpeechEngine, type SpeechRequest, type Transcript } from './speech-engine';
+import { SpeechEngine } from './speech-engine';
 
 /** whisper.cpp through libs/speech: one model per worker process, loaded before the first job. */
 @Injectable()
@@ -38,28 +39,15 @@ export class WhisperSpeechEngine extends SpeechEngine implements OnModuleInit, O
     this.model = null;
   }
 
-  async transcribe(samples: Float32Array, request: SpeechRequest): Promise<Transcript> {
+  async transcribe(samples: Float32Array, request: SpeechRequest): Promise<Transcription> {
     if (!this.model) throw new Error('the Whisper model is not loaded');
     const { vadModelPath, threads } = this.config.whisper;
-    const result = await this.model.transcribe(samples, {
-      language: request.language,
-      temperature: request.temperature,
-      noSpeechThreshold: request.noSpeechThreshold,
+    return this.model.transcribe(samples, {
+      ...request,
       initialPrompt: request.initialPrompt === '' ? undefined : request.initialPrompt,
       threads,
       vad: vadModelPath ? { modelPath: vadModelPath } : null,
       wordTimestamps: true,
-      onProgress: request.onProgress,
-      signal: request.signal,
     });
-    return {
-      language: result.language,
-      segments: result.segments.map((segment) => ({
-        start: segment.start,
-        end: segment.end,
-        text: segment.text,
-        words: segment.words.map((word) => ({ ...word })),
-      })),
-    };
   }
 }

@@ -1,6 +1,7 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Owner } from '../auth/current-user.decorator';
+import { speakerFieldsOf } from '../jobs/speaker-fields';
 import type { AcceptedUpload } from '../upload/audio-upload.interceptor';
 import { AudioUploadRoute } from '../upload/audio-upload-route.decorator';
 import { UploadedAudio } from '../upload/uploaded-audio.decorator';
@@ -33,6 +34,12 @@ export class DiarizeController {
     @UploadedAudio() upload: AcceptedUpload,
     @Body() form: DiarizeRequestDto,
   ): Promise<TaskCreatedDto> {
-    return this.transcription.submitDiarization(owner, upload, form);
+    return this.transcription.submit({
+      kind: 'diarize',
+      owner,
+      upload,
+      callbackUrl: form.callback_url,
+      speakers: speakerFieldsOf(form, form.speaker_count !== undefined, null),
+    });
   }
 }

@@ -1,3 +1,7 @@
+import { AudioDecodeError } from '../../libs/audio';
+import { DiarizationUnavailableError, EmptyAudioError } from '../../libs/pipeline';
+import type { JobFailure, JobFailureCode } from '../jobs/job-record';
+
 /** The job ran past JOB_TIMEOUT_MS; its work was aborted. */
 export class JobTimeoutError extends Error {
   override readonly name = 'JobTimeoutError';
@@ -15,24 +19,6 @@ export class WorkerShutdownError extends Error {
 
   constructor() {
     super('the worker was shut down while processing this task; please submit the file again');
-  }
-}
-
-/** The file decoded to no audio samples at all. */
-export class EmptyAudioError extends Error {
-  override readonly name = 'EmptyAudioError';
-
-  constructor() {
-    super('cannot decode audio: the audio stream holds no samples');
-  }
-}
-
-/** POST /diarize on a worker without a segmentation model. */
-export class DiarizationUnavailableError extends Error {
-  override readonly name = 'DiarizationUnavailableError';
-
-  constructor() {
-    super('speaker diarization is not available on this server (no segmentation model installed)');
   }
 }
 
@@ -65,4 +51,19 @@ export function describeJobFailure(error: unknown, signal: AbortSignal, filePath
   const raw = cause instanceof Error ? cause.message : String(cause);
   const firstLine = raw.split(/\r?\n/).find((line) => line.trim() !== '') ?? 'unknown error';
   return firstLine.replaceAll(filePath, 'input').trim().slice(0, 500);
+}
+
+/** The stored failure of a job: its code from the error's class (never its message), and its message. */
+export function classifyJobFailure(error: unknown, signal: AbortSignal, filePath: string): JobFailure {
+  return { code: failureCode(error, signal), message: describeJobFailure(error, signal, filePath) };
+}
+
+function failureCode(error: unknown, signal: AbortSignal): JobFailureCode {
+  const cause = signal.aborted ? signal.reason : error;
+  if (cause instanceof JobTimeoutError) return 'timeout';
+  if (cause instanceof WorkerShutdownError) return 'worker_shutdown';
+  if (cause instanceof AudioDecodeError) return 'unreadable_audio';
+  if (cause instanceof EmptyAudioError) return 'empty_audio';
+  if (cause instanceof DiarizationUnavailableError) return 'diarization_unavailable';
+  return 'internal';
 }

@@ -7,7 +7,8 @@ import { AudioUploadRoute } from '../upload/audio-upload-route.decorator';
 import { UploadedAudio } from '../upload/uploaded-audio.decorator';
 import type { TaskCreatedDto } from './dto/task-created.dto';
 import { TranscribeFormDto } from './dto/transcribe-form.dto';
-import { FormFieldGiven, resolveSpeakerParams } from './speaker-request';
+import { speakerFieldsOf } from '../jobs/speaker-fields';
+import { FormFieldGiven } from './speaker-request';
 import { QueuedUploadResponses } from './queued-upload-responses.decorator';
 import { TranscriptionService } from './transcription.service';
 
@@ -37,11 +38,20 @@ export class TranscriptionController {
     @Body() form: TranscribeFormDto,
     @FormFieldGiven('speaker_count') speakerCountGiven: boolean,
   ): Promise<TaskCreatedDto> {
-    const speakers = resolveSpeakerParams(
-      { speakerCount: form.speaker_count, minSpeakers: form.min_speakers, maxSpeakers: form.max_speakers },
-      speakerCountGiven,
-      form.speaker_count,
-    );
-    return this.transcription.submit(owner, upload, form, speakers);
+    return this.transcription.submit({
+      kind: 'transcribe',
+      owner,
+      upload,
+      callbackUrl: form.callback_url,
+      // Nothing sent: the DTO's default, the contract's 2.
+      speakers: speakerFieldsOf(form, speakerCountGiven, form.speaker_count),
+      whisper: {
+        language: form.language,
+        temperature: form.temperature,
+        noSpeechThreshold: form.no_speech_threshold,
+        initialPrompt: form.initial_prompt,
+      },
+      wordTimestamps: form.word_timestamps,
+    });
   }
 }

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AudioModule } from '../audio/audio.module';
 import { AuthModule } from '../auth/auth.module';
 import { DiarizationModule } from '../diarization/diarization.module';
 import { JobsModule } from '../jobs/jobs.module';
@@ -26,7 +27,7 @@ export class TranscriptionModule {
         UploadModule,
         ResultStoreModule,
         ...(roles.api ? [AuthModule] : []),
-        ...(roles.worker ? [SpeechModule, DiarizationModule] : []),
+        ...(roles.worker ? [AudioModule, SpeechModule, DiarizationModule] : []),
       ],
       controllers: roles.api ? [TranscriptionController, DiarizeController] : [],
       providers: [

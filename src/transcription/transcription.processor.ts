@@ -1,12 +1,12 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import type { JobOutcome } from '../jobs/job-catalogue';
+import { type JobOutcome, readJobData } from '../jobs/job-catalogue';
+import type { JobRecord } from '../jobs/job-record';
 import { type TranscribeJob, TranscriptionQueueRepository } from '../jobs/transcription-queue.repository';
 import { CancelFlags } from '../results/cancel-flags.repository';
 import { ResultStore } from '../results/result-store.repository';
-import type { FinishedBody } from '../results/result-types';
 import { UploadFiles } from '../upload/upload-files';
-import { describeJobFailure, JobCancelledError, JobTimeoutError, WorkerShutdownError } from './job-errors';
+import { classifyJobFailure, JobCancelledError, JobTimeoutError, WorkerShutdownError } from './job-errors';
 import { ProgressReporter } from './progress-reporter';
 import { TranscriptionPipeline } from './transcription.pipeline';
 
@@ -14,12 +14,6 @@ import { TranscriptionPipeline } from './transcription.pipeline';
 const ABORT_SETTLE_MS = 10_000;
 /** How often running jobs are checked for a cancellation request (DELETE /result/{task_id}). */
 const CANCEL_POLL_MS = 500;
-
-/** Failures that are about the input or the deadline, not a fault of the server: no stack trace needed. */
-function isExpectedFailure(error: unknown, signal: AbortSignal): boolean {
-  return signal.aborted || (error instanceof Error && EXPECTED_FAILURES.has(error.name));
-}
-const EXPECTED_FAILURES = new Set(['AudioDecodeError', 'EmptyAudioError']);
 
 /** Thrown to Bull so the job is recorded as failed; the client already has the message in its result. */
 class TranscriptionFailedError extends Error {
@@ -107,7 +101,8 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
 
   /** The job's outcome when it ran to a stored result; nothing when it was skipped or cancelled. */
   private async run(job: TranscribeJob, controller: AbortController): Promise<JobOutcome | undefined> {
-    const { taskId, owner, filePath, params } = job.data;
+    const data = readJobData(job.data);
+    const { taskId, owner, filePath } = data;
     // Both checks in one round trip (auto-pipelined): each job waits for them before it starts.
     const [earlier, cancelled] = await Promise.all([
       this.results.find(taskId),
@@ -133,16 +128,16 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
     const progress = new ProgressReporter((value) => job.progress(value));
     const started = Date.now();
     let keepUpload = false;
-    let audioSeconds: number | null = null;
     try {
-      const results = await this.pipeline.runMode(job.data.mode ?? 'transcribe', filePath, params, {
+      const record = await this.pipeline.run(data, {
         signal: controller.signal,
         report: progress.report,
-        onDecoded: (seconds) => (audioSeconds = seconds),
       });
       await progress.flush();
-      await this.store(taskId, owner, { status: 'completed', results });
-      this.logger.log(`task ${taskId} completed in ${Date.now() - started} ms (${results.length} entries)`);
+      await this.store(taskId, owner, record);
+      this.logger.log(`task ${taskId} completed in ${Date.now() - started} ms`);
+      const audioSeconds =
+        record.kind === 'transcript' ? record.transcript.durationSeconds : record.durationSeconds;
       return { audioSeconds };
     } catch (error) {
       await progress.flush();
@@ -158,15 +153,16 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
         this.logger.warn(`task ${taskId} handed back to the queue after ${Date.now() - started} ms`);
         throw controller.signal.reason;
       }
-      const message = describeJobFailure(error, controller.signal, filePath);
-      this.logger.warn(`task ${taskId} failed after ${Date.now() - started} ms: ${message}`);
-      if (!isExpectedFailure(error, controller.signal)) {
+      const failure = classifyJobFailure(error, controller.signal, filePath);
+      this.logger.warn(`task ${taskId} failed after ${Date.now() - started} ms: ${failure.message}`);
+      // Failures about the input or the deadline are no fault of the server: no stack trace needed.
+      if (failure.code === 'internal') {
         this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
       }
-      await this.store(taskId, owner, { status: 'failed', error: message });
+      await this.store(taskId, owner, { status: 'failed', kind: 'failure', ...failure });
       // Retries are only for hand-backs: the same input would fail the same way.
       await job.discard();
-      throw new TranscriptionFailedError(message);
+      throw new TranscriptionFailedError(failure.message);
     } finally {
       clearTimeout(deadline);
       if (!keepUpload) await this.files.remove(filePath);
@@ -179,8 +175,8 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
   }
 
   /** The first result stored for a task wins: a job run twice (lock lapsed) is seen once. */
-  private async store(taskId: string, owner: string, body: FinishedBody): Promise<void> {
-    if (!(await this.results.saveIfAbsent(taskId, owner, body))) {
+  private async store(taskId: string, owner: string, record: JobRecord): Promise<void> {
+    if (!(await this.results.saveIfAbsent(taskId, owner, record))) {
       this.logger.warn(`task ${taskId} already had a result stored by another run; kept that one`);
     }
   }
@@ -197,7 +193,9 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
     try {
       const written = await this.results.saveIfAbsent(taskId, owner, {
         status: 'failed',
-        error: 'processing was interrupted (the worker stopped or stalled) and the task was given up',
+        kind: 'failure',
+        code: 'interrupted',
+        message: 'processing was interrupted (the worker stopped or stalled) and the task was given up',
       });
       if (written) this.logger.warn(`task ${taskId} was given up by the queue after stalling`);
     } catch (error) {

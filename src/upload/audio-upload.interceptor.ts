@@ -10,7 +10,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { catchError, from, mergeMap, type Observable, throwError } from 'rxjs';
 import { AppConfig } from '../config/app-config';
-import { newTaskId } from '../transcription/task-id';
+import { newTaskId } from '../jobs/task-id';
 import { acceptedFormatOf } from './accepted-formats';
 import { ContentSniffer } from './content-sniffer';
 import { unsupportedContent, uploadErrorToHttp } from './upload-errors';

@@ -8,6 +8,7 @@ import {
 } from '../../libs/webhooks';
 import { AppConfig } from '../config/app-config';
 import { type TranscribeJob, TranscriptionQueueRepository } from '../jobs/transcription-queue.repository';
+import { contractBody } from '../results/contract-body';
 import { ResultStore } from '../results/result-store.repository';
 
 /** How long a closing worker lets pending webhook deliveries finish. */
@@ -80,10 +81,9 @@ export class WebhookNotifier implements OnApplicationBootstrap, OnApplicationShu
   private async outcome(taskId: string): Promise<{ status: TaskOutcome; error?: string } | null> {
     const stored = await this.results.find(taskId);
     if (!stored) return null;
-    if (stored.json === null) return { status: 'completed' };
-    const body = JSON.parse(stored.json) as { status: string; error?: string };
-    if (body.status === 'failed') return { status: 'failed', error: body.error };
-    return body.status === 'completed' ? { status: 'completed' } : null;
+    if (stored.record === null) return { status: 'completed' };
+    const body = contractBody(stored.record);
+    return body.status === 'failed' ? { status: 'failed', error: body.error } : { status: 'completed' };
   }
 
   private log(event: WebhookEvent): void {

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { Test } from '@nestjs/testing';
 import { AppConfig } from '../../src/config/app-config';
+import { AppConfigModule } from '../../src/config/config.module';
 import { InvalidEnvironmentError, validateEnv } from '../../src/config/env.validation';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -148,5 +150,16 @@ describe('environment validation', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the configuration module', () => {
+  test('validates the environment once, when the app module is built, and provides that AppConfig', async () => {
+    assert.throws(() => AppConfigModule.forRoot({ APP_ROLE: 'api' }), InvalidEnvironmentError);
+    const module = AppConfigModule.forRoot({ ...minimalApi, JOB_TIMEOUT_MS: '1234' });
+    const app = await Test.createTestingModule({ imports: [module] }).compile();
+    const config = app.get(AppConfig);
+    assert.equal(config.jobs.timeoutMs, 1234);
+    await app.close();
   });
 });

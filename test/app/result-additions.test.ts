@@ -5,22 +5,30 @@ import { describe, test } from 'node:test';
 import { BadRequestException } from '@nestjs/common';
 import { computeDer } from '../../libs/diarization';
 import { parseRttm } from '../../libs/formats';
-import { AppConfig } from '../../src/config/app-config';
-import { validateEnv } from '../../src/config/env.validation';
 import { PyannoteDiarizationEngine } from '../../src/diarization/pyannote-diarization.engine';
-import type { Stage, TranscriptionParams } from '../../src/jobs/job-catalogue';
+import type { Stage } from '../../src/jobs/job-catalogue';
 import type { TranscriptionQueueRepository } from '../../src/jobs/transcription-queue.repository';
 import type { CancelFlags } from '../../src/results/cancel-flags.repository';
 import type { ResultStore } from '../../src/results/result-store.repository';
-import type { FinishedBody, Utterance } from '../../src/results/result-types';
+import { decodeJobRecord } from '../../src/jobs/job-record';
+import type { ResultEntryDto } from '../../src/results/dto/result-response.dto';
+import type { FinishedBody } from '../../src/results/result-types';
 import type { ResultWaiter } from '../../src/results/result-waiter';
 import { type ResultFormat, ResultsService } from '../../src/results/results.service';
-import { resolveSpeakerParams } from '../../src/transcription/speaker-request';
+import { resolveSpeakerFields } from '../../src/jobs/speaker-fields';
+import { FfmpegAudioDecoder } from '../../src/audio/audio-decoder';
 import { TranscriptionPipeline } from '../../src/transcription/transcription.pipeline';
 import type { UploadFiles } from '../../src/upload/upload-files';
 import { readSrt, readVtt } from '../formats/subtitle-parsers';
 import { fixtures, models, skipUnlessPresent } from '../support/shared-files';
-import { fixtureTurns, ScriptedSpeechEngine, scriptedPipeline } from './support/substitute-engines';
+import {
+  fixtureTurns,
+  ScriptedSpeechEngine,
+  scriptedPipeline,
+  pipelineResults,
+  type TranscriptionParams,
+} from './support/substitute-engines';
+import { workerConfig } from './support/worker-config';
 
 const WAV = fixtures.audio('conv-en-2spk.wav');
 const JSON_TURNS = fixtures.audio('conv-en-2spk.json');
@@ -42,20 +50,10 @@ const hooks = (stages: Stage[] = []): { signal: AbortSignal; report: (stage: Sta
 });
 
 function diarizationEngine(): PyannoteDiarizationEngine {
-  return new PyannoteDiarizationEngine(
-    new AppConfig(
-      validateEnv({
-        APP_ROLE: 'worker',
-        JWT_SECRET: 'x',
-        REDIS_URL: 'redis://127.0.0.1:6379',
-        WHISPER_MODEL_PATH: __filename,
-        SEGMENTATION_MODEL_PATH: models.segmentation,
-      }),
-    ),
-  );
+  return new PyannoteDiarizationEngine(workerConfig({ SEGMENTATION_MODEL_PATH: models.segmentation }));
 }
 
-function assertWords(results: Utterance[]): void {
+function assertWords(results: ResultEntryDto[]): void {
   for (const entry of results) {
     assert.deepEqual(Object.keys(entry).sort(), [...CONTRACT_KEYS, 'words'].sort());
     const words = entry.words ?? [];
@@ -70,6 +68,10 @@ function assertWords(results: Utterance[]): void {
   }
 }
 
+function withWordTimestamps(pipeline: TranscriptionPipeline): Promise<ResultEntryDto[]> {
+  return pipelineResults(pipeline, 'transcribe', WAV, { ...PARAMS, wordTimestamps: true }, hooks());
+}
+
 describe(
   'word timestamps through the worker pipeline (scripted speech)',
   { skip: skipUnlessPresent(WAV, JSON_TURNS) },
@@ -77,10 +79,10 @@ describe(
     test('off by default: entries keep exactly the contract keys; on: each entry carries its words', async () => {
       const turns = fixtureTurns(JSON_TURNS);
       const pipeline = scriptedPipeline(turns);
-      const plain = await pipeline.run(WAV, PARAMS, hooks());
+      const plain = await pipelineResults(pipeline, 'transcribe', WAV, PARAMS, hooks());
       assert.ok(plain.length > 0);
       for (const entry of plain) assert.deepEqual(Object.keys(entry).sort(), CONTRACT_KEYS);
-      const withWords = await pipeline.run(WAV, { ...PARAMS, wordTimestamps: true }, hooks());
+      const withWords = await withWordTimestamps(pipeline);
       assertWords(withWords);
       assert.deepEqual(
         withWords.map(({ words: _words, ...entry }) => entry),
@@ -97,7 +99,7 @@ describe(
         await diarization.onModuleInit();
         try {
           const pipeline = scriptedPipeline(fixtureTurns(JSON_TURNS), diarization);
-          const results = await pipeline.run(WAV, { ...PARAMS, wordTimestamps: true }, hooks());
+          const results = await withWordTimestamps(pipeline);
           assertWords(results);
           assert.deepEqual(
             [...new Set(results.flatMap((entry) => entry.words ?? []).map((w) => w.speaker))].sort(),
@@ -120,9 +122,10 @@ describe(
       await diarization.onModuleInit();
       const speech = new ScriptedSpeechEngine([]);
       try {
-        const pipeline = new TranscriptionPipeline(speech, diarization);
+        const pipeline = new TranscriptionPipeline(speech, diarization, new FfmpegAudioDecoder());
         const stages: Stage[] = [];
-        const turns = await pipeline.runMode(
+        const turns = await pipelineResults(
+          pipeline,
           'diarize',
           WAV,
           { ...PARAMS, speakerCount: null },
@@ -144,7 +147,7 @@ describe(
 function serviceWith(body: FinishedBody): { service: ResultsService; delivered: () => number } {
   let delivered = 0;
   const store = {
-    find: async () => ({ owner: 'alice', json: JSON.stringify(body) }),
+    find: async () => ({ owner: 'alice', record: decodeJobRecord(JSON.stringify(body)) }),
     markDelivered: async () => void delivered++,
   } as unknown as ResultStore;
   const queue = { lookup: async () => ({ kind: 'unknown' }) } as unknown as TranscriptionQueueRepository;
@@ -195,8 +198,8 @@ describe('GET /result formats (ResultsService)', () => {
     const { service } = serviceWith(COMPLETED);
     const txt = await service.answer(TASK, 'alice', 'txt');
     assert.match(txt.contentType ?? '', /^text\/plain/);
-    for (const entry of COMPLETED.results as Utterance[])
-      assert.ok(txt.json.includes(entry.text.slice(0, 20)));
+    for (const entry of COMPLETED.results as ResultEntryDto[])
+      assert.ok(txt.json.includes((entry.text ?? '').slice(0, 20)));
     const rttm = parseRttm((await service.answer(TASK, 'alice', 'rttm')).json);
     assert.deepEqual(
       rttm.map((turn) => [turn.fileId, turn.start, Number(turn.end.toFixed(3))]),
@@ -223,29 +226,40 @@ describe('GET /result formats (ResultsService)', () => {
 
 describe('speaker bounds precedence', () => {
   test('explicit count wins and must fit the bounds; bounds alone are automatic; none is the default', () => {
-    assert.deepEqual(resolveSpeakerParams({ speakerCount: 2 }, false, 2), { speakerCount: 2 });
-    assert.deepEqual(resolveSpeakerParams({ speakerCount: 2, minSpeakers: 2, maxSpeakers: 4 }, false, 2), {
-      speakerCount: null,
+    const resolve = (
+      fields: { speakerCount?: number; minSpeakers?: number; maxSpeakers?: number },
+      speakerCountGiven: boolean,
+      defaultCount: number | null,
+    ): unknown => resolveSpeakerFields({ ...fields, speakerCountGiven, defaultCount });
+    assert.deepEqual(resolve({ speakerCount: 2 }, false, 2), { numSpeakers: 2 });
+    assert.deepEqual(resolve({ speakerCount: 2, minSpeakers: 2, maxSpeakers: 4 }, false, 2), {
+      numSpeakers: null,
       minSpeakers: 2,
       maxSpeakers: 4,
     });
-    assert.deepEqual(resolveSpeakerParams({ speakerCount: 3, minSpeakers: 2, maxSpeakers: 4 }, true, 2), {
-      speakerCount: 3,
+    assert.deepEqual(resolve({ speakerCount: 3, minSpeakers: 2, maxSpeakers: 4 }, true, 2), {
+      numSpeakers: 3,
       minSpeakers: 2,
       maxSpeakers: 4,
     });
-    assert.deepEqual(resolveSpeakerParams({}, false, null), { speakerCount: null });
-    assert.throws(
-      () => resolveSpeakerParams({ speakerCount: 2, minSpeakers: 3, maxSpeakers: 2 }, false, 2),
-      BadRequestException,
-    );
-    assert.throws(
-      () => resolveSpeakerParams({ speakerCount: 5, maxSpeakers: 4 }, true, 2),
-      BadRequestException,
-    );
-    assert.throws(
-      () => resolveSpeakerParams({ speakerCount: 1, minSpeakers: 2 }, true, 2),
-      BadRequestException,
-    );
+    assert.deepEqual(resolve({}, false, null), { numSpeakers: null });
+    const contradictions: Array<[() => unknown, string]> = [
+      [() => resolve({ speakerCount: 2, minSpeakers: 3, maxSpeakers: 2 }, false, 2), 'min_speakers'],
+      [() => resolve({ speakerCount: 5, maxSpeakers: 4 }, true, 2), 'speaker_count'],
+      [() => resolve({ speakerCount: 1, minSpeakers: 2 }, true, 2), 'speaker_count'],
+    ];
+    for (const [call, field] of contradictions) {
+      assert.throws(call, (error: unknown) => {
+        assert.ok(error instanceof BadRequestException);
+        const body = error.getResponse() as { detail: string; errors: Record<string, string[]> };
+        assert.deepEqual(Object.keys(body.errors), [field]);
+        assert.doesNotMatch(
+          body.detail,
+          /numSpeakers|minSpeakers|maxSpeakers/,
+          'named as the form names them',
+        );
+        return true;
+      });
+    }
   });
 });

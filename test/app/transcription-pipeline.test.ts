@@ -1,11 +1,10 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { AppConfig } from '../../src/config/app-config';
-import { validateEnv } from '../../src/config/env.validation';
 import { PyannoteDiarizationEngine } from '../../src/diarization/pyannote-diarization.engine';
 import type { Stage } from '../../src/jobs/job-catalogue';
 import { JobTimeoutError } from '../../src/transcription/job-errors';
+import { FfmpegAudioDecoder } from '../../src/audio/audio-decoder';
 import { TranscriptionPipeline } from '../../src/transcription/transcription.pipeline';
 import { fixtures, models, skipUnlessPresent } from '../support/shared-files';
 import {
@@ -13,23 +12,13 @@ import {
   fixtureTurns,
   UnavailableDiarizationEngine,
   scriptedPipeline,
+  pipelineResults,
 } from './support/substitute-engines';
+import { workerConfig } from './support/worker-config';
 
 const WAV = fixtures.audio('conv-en-2spk.wav');
 const JSON_TURNS = fixtures.audio('conv-en-2spk.json');
 const PARAMS = { speakerCount: 2, language: 'en', temperature: 0, noSpeechThreshold: 0.6, initialPrompt: '' };
-
-function configWith(env: Record<string, string>): AppConfig {
-  return new AppConfig(
-    validateEnv({
-      APP_ROLE: 'worker',
-      JWT_SECRET: 'x',
-      REDIS_URL: 'redis://127.0.0.1:6379',
-      WHISPER_MODEL_PATH: __filename,
-      ...env,
-    }),
-  );
-}
 
 function recorder(): {
   stages: Stage[];
@@ -56,7 +45,7 @@ describe(
       const turns = fixtureTurns(JSON_TURNS);
       const pipeline = scriptedPipeline(turns);
       const progress = recorder();
-      const results = await pipeline.run(WAV, PARAMS, {
+      const results = await pipelineResults(pipeline, 'transcribe', WAV, PARAMS, {
         signal: new AbortController().signal,
         report: progress.report,
       });
@@ -79,7 +68,7 @@ describe(
       async () => {
         const turns = fixtureTurns(JSON_TURNS);
         const diarization = new PyannoteDiarizationEngine(
-          configWith({ SEGMENTATION_MODEL_PATH: models.segmentation }),
+          workerConfig({ SEGMENTATION_MODEL_PATH: models.segmentation }),
         );
         await diarization.onModuleInit();
         try {
@@ -90,7 +79,7 @@ describe(
           );
           const pipeline = scriptedPipeline(turns, diarization);
           const progress = recorder();
-          const results = await pipeline.run(WAV, PARAMS, {
+          const results = await pipelineResults(pipeline, 'transcribe', WAV, PARAMS, {
             signal: new AbortController().signal,
             report: progress.report,
           });
@@ -130,13 +119,20 @@ describe(
 
     test('an aborted job stops the speech engine and rejects with the abort reason', async () => {
       const speech = new EndlessSpeechEngine();
-      const pipeline = new TranscriptionPipeline(speech, new UnavailableDiarizationEngine());
+      const pipeline = new TranscriptionPipeline(
+        speech,
+        new UnavailableDiarizationEngine(),
+        new FfmpegAudioDecoder(),
+      );
       const controller = new AbortController();
       const reason = new JobTimeoutError(200);
       // Aborted while transcribing (an abort during decoding rejects with the reason itself).
       speech.onStart = () => setTimeout(() => controller.abort(reason), 50);
       await assert.rejects(
-        pipeline.run(WAV, PARAMS, { signal: controller.signal, report: () => undefined }),
+        pipelineResults(pipeline, 'transcribe', WAV, PARAMS, {
+          signal: controller.signal,
+          report: () => undefined,
+        }),
         {
           name: 'AbortError',
         },
@@ -150,7 +146,7 @@ describe(
       async () => {
         const pipeline = scriptedPipeline([]);
         await assert.rejects(
-          pipeline.run(fixtures.bad('header-only.wav'), PARAMS, {
+          pipelineResults(pipeline, 'transcribe', fixtures.bad('header-only.wav'), PARAMS, {
             signal: new AbortController().signal,
             report: () => undefined,
           }),

@@ -13,13 +13,17 @@ import Redis from 'ioredis';
 import { AppConfig } from '../../src/config/app-config';
 import { validateEnv } from '../../src/config/env.validation';
 import { DiarizationEngine } from '../../src/diarization/diarization-engine';
-import { QueueName } from '../../src/jobs/job-catalogue';
+import { buildJob } from '../../src/jobs/job-builder';
+import { JobName, type LegacyJobData, QueueName } from '../../src/jobs/job-catalogue';
 import { TranscriptionQueueRepository } from '../../src/jobs/transcription-queue.repository';
+import { contractBody } from '../../src/results/contract-body';
 import { ResultStore } from '../../src/results/result-store.repository';
 import { ResultsModule } from '../../src/results/results.module';
 import { ResultsService } from '../../src/results/results.service';
-import { SpeechEngine, type SpeechRequest, type Transcript } from '../../src/speech/speech-engine';
-import { newTaskId } from '../../src/transcription/task-id';
+import type { SpeechRequest } from '../../libs/pipeline';
+import type { Transcription } from '../../libs/speech';
+import { SpeechEngine } from '../../src/speech/speech-engine';
+import { newTaskId } from '../../src/jobs/task-id';
 import { TranscriptionModule } from '../../src/transcription/transcription.module';
 import { UploadJanitor } from '../../src/transcription/upload-janitor';
 import { fixtures, skipUnlessPresent } from '../support/shared-files';
@@ -38,7 +42,7 @@ class ControllableSpeechEngine extends SpeechEngine {
   readonly held = new Map<string, { release: () => void; aborted: boolean }>();
   holdNext = false;
 
-  transcribe(samples: Float32Array, request: SpeechRequest): Promise<Transcript> {
+  transcribe(samples: Float32Array, request: SpeechRequest): Promise<Transcription> {
     if (!this.holdNext) return this.scripted.transcribe(samples, request);
     this.holdNext = false;
     return new Promise((resolve, reject) => {
@@ -112,9 +116,24 @@ describe(
 
     async function enqueue(owner: string): Promise<{ taskId: string; filePath: string }> {
       const file = upload();
-      await app.get(TranscriptionQueueRepository).enqueue({
+      await app.get(TranscriptionQueueRepository).enqueue(
+        buildJob({
+          kind: 'transcribe',
+          owner,
+          upload: file,
+          speakers: { speakerCount: 2, speakerCountGiven: true, defaultCount: 2 },
+          whisper: {},
+        }),
+      );
+      return file;
+    }
+
+    test('a job queued by the previous version (flat params, no kind) still runs after the upgrade', async () => {
+      const queue = app.get<Queue>(getQueueToken(QueueName.Transcription));
+      const file = upload();
+      const legacy: LegacyJobData = {
         ...file,
-        owner,
+        owner: 'ivan',
         params: {
           speakerCount: 2,
           language: null,
@@ -122,16 +141,19 @@ describe(
           noSpeechThreshold: 0.6,
           initialPrompt: '',
         },
-      });
-      return file;
-    }
+      };
+      await queue.add(JobName.Transcribe, legacy, { jobId: file.taskId });
+      const result = await waitForResult(file.taskId);
+      assert.equal(result.status, 'completed');
+      assert.equal((result.results as unknown[]).length, 7);
+    });
 
     async function waitForResult(taskId: string): Promise<Record<string, unknown>> {
       const store = app.get(ResultStore);
       const deadline = Date.now() + 30_000;
       for (;;) {
         const stored = await store.find(taskId);
-        if (stored?.json) return JSON.parse(stored.json) as Record<string, unknown>;
+        if (stored?.record) return contractBody(stored.record) as unknown as Record<string, unknown>;
         assert.ok(Date.now() < deadline, `no result for ${taskId}`);
         await new Promise((resolve) => setTimeout(resolve, 25));
       }

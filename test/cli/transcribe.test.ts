@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -19,9 +19,12 @@ interface Run {
   stderr: string;
 }
 
-/** The child sees no model paths from the environment: each test says what it uses. */
-function childEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
+/**
+ * The child sees no model paths from the environment and no installed models (MODELS_DIR is a
+ * folder that does not exist): each test says what it uses.
+ */
+function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, MODELS_DIR: path.join(os.tmpdir(), 'cli-no-models-here') };
   for (const name of [
     'WHISPER_MODEL_PATH',
     'VAD_MODEL_PATH',
@@ -30,16 +33,16 @@ function childEnv(): NodeJS.ProcessEnv {
   ]) {
     delete env[name];
   }
-  return env;
+  return { ...env, ...extra };
 }
 
 /** Runs the CLI with stdout and stderr piped, as a script or CI would. */
-function transcribe(args: string[]): Promise<Run> {
+function transcribe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [cli, 'transcribe', ...args],
-      { maxBuffer: 16 << 20, env: childEnv() },
+      { maxBuffer: 16 << 20, env: childEnv(env) },
       (error, stdout, stderr) => {
         resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
       },
@@ -204,6 +207,31 @@ describe(
         assert.equal(quiet.stdout, '', '--no-progress draws nothing');
       },
     );
+
+    test('models installed under MODELS_DIR are found as the server finds them; a model set to off is none', async () => {
+      const installed = path.join(dir, 'models');
+      for (const [folder, file] of [
+        ['whisper', models.whisperTiny],
+        ['segmentation', models.segmentation],
+      ]) {
+        mkdirSync(path.join(installed, folder), { recursive: true });
+        symlinkSync(file, path.join(installed, folder, path.basename(file)));
+      }
+      const args = [input, '--threads', '2', '--language', 'en', '--format', 'rttm'];
+      const found = await transcribe(args, { MODELS_DIR: installed });
+      assertCleanSuccess(found);
+      assert.ok(found.stdout.trim().split('\n').length >= 2, `diarized turns: ${found.stdout}`);
+      const off = await transcribe([...args, '--format', 'json'], {
+        MODELS_DIR: installed,
+        SEGMENTATION_MODEL_PATH: 'off',
+      });
+      assertCleanSuccess(off);
+      const speakers = await transcribe([...args, '--speakers', '2'], {
+        MODELS_DIR: installed,
+        SEGMENTATION_MODEL_PATH: 'off',
+      });
+      assert.match(speakers.stderr, /need a segmentation model/, 'off means no segmentation model');
+    });
 
     test('every error is one line on stderr with exit code 1 and nothing on stdout', async () => {
       const segmentation = ['--segmentation-model', models.segmentation];

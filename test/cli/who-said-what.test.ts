@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { readWavFile } from '../../libs/audio';
-import { Diarizer, type Diarization } from '../../libs/diarization';
+import { Diarizer } from '../../libs/diarization';
+import { transcribeWhoSaidWhat, type AudioDecoder, type Transcript } from '../../libs/pipeline';
+import type { Transcription } from '../../libs/speech';
 import { renderTranscriptOutput } from '../../src/cli/support/transcript-output';
-import {
-  combineWithSpeakers,
-  numberTurnsLikeEntries,
-  type WhoSaidWhat,
-} from '../../src/cli/support/who-said-what';
+import { numberTranscript, type NumberedTranscript } from '../../src/cli/support/who-said-what';
 import { readSrt, readVtt } from '../formats/subtitle-parsers';
 import { fixtures, models, skipUnlessPresent } from '../support/shared-files';
 import { assertCuesMatchEntries, readRttmStrictly } from './read-output';
@@ -40,22 +38,40 @@ function assertNumberedByFirstAppearance(speakers: readonly number[]): void {
   }
 }
 
+/** The pipeline as the CLI runs it, with the reference words standing in for Whisper's. */
+function whoSaidWhat(
+  samples: Float32Array,
+  transcription: Transcription,
+  diarizer: Diarizer | null,
+): Promise<Transcript> {
+  const decoder: AudioDecoder = {
+    decode: () => Promise.reject(new Error('the samples are given: nothing to decode')),
+  };
+  return transcribeWhoSaidWhat(
+    { samples },
+    { decoder, speech: { transcribe: () => Promise.resolve(transcription) }, diarization: diarizer },
+    { language: 'en' },
+  );
+}
+
 describe('transcribe CLI: words + real diarization -> entries -> every format', () => {
   const audio = fixtures.audio('conv-en-2spk.wav');
   const reference = fixtures.audio('conv-en-2spk.json');
   const skip = skipUnlessPresent(models.segmentation, audio, reference);
   let diarizer: Diarizer;
-  let diarization: Diarization;
+  let samples: Float32Array;
+  let transcript: Transcript;
   let words: ReferenceWord[];
-  let combined: WhoSaidWhat;
+  let combined: NumberedTranscript;
 
   before(async () => {
     if (skip) return;
     diarizer = await Diarizer.create({ segmentationModelPath: models.segmentation, threads: 1 });
-    diarization = await diarizer.diarize(readWavFile(audio).samples);
+    samples = readWavFile(audio).samples;
     const synthetic = referenceTranscription(readReferenceTurns(reference));
     words = synthetic.words;
-    combined = combineWithSpeakers(synthetic.transcription, diarization.exclusiveTurns);
+    transcript = await whoSaidWhat(samples, synthetic.transcription, diarizer);
+    combined = numberTranscript(transcript);
   });
   after(() => diarizer?.close());
 
@@ -79,10 +95,9 @@ describe('transcribe CLI: words + real diarization -> entries -> every format', 
   });
 
   test('RTTM turns use the same speaker numbers as the entries', { skip }, () => {
-    const turns = numberTurnsLikeEntries(diarization.turns, combined.speakerNumbers);
-    const rttm = renderTranscriptOutput('rttm', { ...output(), turns });
+    const rttm = renderTranscriptOutput('rttm', { ...output(), turns: combined.turns });
     const lines = readRttmStrictly(rttm, 'conv-en-2spk');
-    assert.equal(lines.length, diarization.turns.length);
+    assert.equal(lines.length, transcript.turns?.length);
     assertNumberedByFirstAppearance([...lines].sort((a, b) => a.start - b.start).map((l) => l.speaker));
     // Each word's middle lies in a turn of its own speaker, for nearly every word.
     const all = combined.entries.flatMap((entry) => entry.words);
@@ -131,9 +146,9 @@ describe('transcribe CLI: words + real diarization -> entries -> every format', 
     }
   });
 
-  test('without diarization every word is speaker 0', { skip }, () => {
+  test('without diarization every word is speaker 0', { skip }, async () => {
     const synthetic = referenceTranscription(readReferenceTurns(reference));
-    const { entries } = combineWithSpeakers(synthetic.transcription, null);
+    const { entries } = numberTranscript(await whoSaidWhat(samples, synthetic.transcription, null));
     assert.equal(entries.length, synthetic.transcription.segments.length, "Whisper's segments as entries");
     assert.deepEqual(
       new Set(entries.flatMap((e) => [e.speaker, ...e.words.map((w) => w.speaker)])),

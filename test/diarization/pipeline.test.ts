@@ -14,7 +14,11 @@ import {
   ModelLoadError,
   computeDer,
 } from '../../libs/diarization';
-import { clearFrames, estimateSpeakerCount, findSilentFrames } from '../../libs/diarization/reconstruction/aggregation';
+import {
+  clearFrames,
+  estimateSpeakerCount,
+  findSilentFrames,
+} from '../../libs/diarization/reconstruction/aggregation';
 import { reidentifySpeakers } from '../../libs/diarization/linking/reidentify';
 import { SegmentationModel } from '../../libs/diarization/segmentation/segmentation';
 import { stitchLocalSpeakers } from '../../libs/diarization/linking/stitching';

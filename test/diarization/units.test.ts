@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { InvalidArgumentError, resolveSpeakerBounds } from '../../libs/diarization';
-import { estimateSpeakerCount, reconstructFrames, roundHalfEven } from '../../libs/diarization/reconstruction/aggregation';
-import { MAX_AGGLOMERATE_ITEMS, agglomerate, agglomerateSync } from '../../libs/diarization/common/agglomerative';
+import {
+  estimateSpeakerCount,
+  reconstructFrames,
+  roundHalfEven,
+} from '../../libs/diarization/reconstruction/aggregation';
+import {
+  MAX_AGGLOMERATE_ITEMS,
+  agglomerate,
+  agglomerateSync,
+} from '../../libs/diarization/common/agglomerative';
 import { maxWeightAssignment } from '../../libs/diarization/common/hungarian';
 import { readOnnxMetadata } from '../../libs/diarization/inference/onnx-metadata';
 import { powersetMasks } from '../../libs/diarization/segmentation/powerset';

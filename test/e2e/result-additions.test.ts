@@ -2,16 +2,26 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import Redis from 'ioredis';
 import { readWavFile, writeWavFile } from '../../libs/audio';
 import { computeDer } from '../../libs/diarization';
 import { parseRttm } from '../../libs/formats';
+import { TEST_TOKEN_SUBJECT } from '../../src/auth/authenticated-user';
 import { mintToken } from '../../src/auth/mint-token';
 import { readVtt } from '../formats/subtitle-parsers';
 import { fixtures, models, skipUnlessPresent } from '../support/shared-files';
 import { assertCompletedShape, assertIntermediateShape } from './support/contract-shapes';
 import { getJson, pollUntilDone, submit } from './support/http-client';
-import { JWT_SECRET, type RunningServer, sleep, startServer, TEST_TOKEN } from './support/server-process';
+import {
+  JWT_SECRET,
+  type RunningServer,
+  sleep,
+  startServer,
+  TEST_REDIS_URL,
+  TEST_TOKEN,
+} from './support/server-process';
 
 const AUTH = `Bearer ${TEST_TOKEN}`;
 const WAV = fixtures.audio('conv-en-2spk.wav');
@@ -54,6 +64,34 @@ describe('HTTP additions: formats, word timestamps, speaker bounds, cancellation
 
   const result = (taskId: string, query = ''): Promise<Response> =>
     fetch(`${server.baseUrl}/result/${taskId}${query}`, { headers: { Authorization: AUTH } });
+
+  test('a result stored by the previous version, still undelivered, is delivered after the upgrade', async () => {
+    // The previous version stored the contract's body itself as `json`, beside its owner.
+    const legacy = {
+      completed: JSON.stringify({
+        status: 'completed',
+        results: [
+          { speaker: 0, start: 0.5, end: 2.25, text: 'Hello there.' },
+          { speaker: 1, start: 2.5, end: 4, text: 'Fine, thanks.' },
+        ],
+      }),
+      failed: JSON.stringify({ status: 'failed', error: 'cannot decode audio: no audio stream' }),
+    };
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      for (const [name, json] of Object.entries(legacy)) {
+        const taskId = randomUUID();
+        await redis.hset(`${server.prefix}:result:${taskId}`, 'owner', TEST_TOKEN_SUBJECT, 'json', json);
+        await redis.pexpire(`${server.prefix}:result:${taskId}`, 60_000);
+        const first = await result(taskId);
+        assert.equal(first.status, 200);
+        assert.equal(await first.text(), json, `the ${name} body byte for byte`);
+        assert.deepEqual(await (await result(taskId)).json(), { status: 'pending' }, 'delivered once');
+      }
+    } finally {
+      redis.disconnect();
+    }
+  });
 
   test('contradictory speaker fields are a 400 and leave no upload; bounds alone are accepted', async () => {
     const contradictions: Record<string, string>[] = [

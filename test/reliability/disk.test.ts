@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Bull from 'bull';
 import { encodeWav } from '../../libs/audio';
-import { newTaskId } from '../../src/transcription/task-id';
+import { newTaskId } from '../../src/jobs/task-id';
 import { models, skipUnlessPresent } from '../support/shared-files';
 import { submit } from '../e2e/support/http-client';
 import { type RunningServer, sleep, startServer, TEST_TOKEN } from '../e2e/support/server-process';

@@ -3,7 +3,14 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { readWavFile } from '../../libs/audio';
 import { parseRttm } from '../../libs/formats/rttm';
-import { AbortError, WhisperModel, detectSpeech, loadBinding, type SpeechRegion } from '../../libs/speech';
+import {
+  AbortError,
+  WhisperModel,
+  detectSpeech,
+  loadBinding,
+  setSpeechLogHandler,
+  type SpeechRegion,
+} from '../../libs/speech';
 import { fixtures, models, skipUnlessPresent } from '../support/shared-files';
 
 const CONVERSATIONS = ['conv-en-2spk', 'conv-ko-2spk', 'conv-en-3spk-overlap'];
@@ -92,6 +99,33 @@ describe(
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       assert.equal(loadBinding().liveResources().vadContexts, 0);
+    });
+
+    test('the model is loaded once: later calls reuse its context, each starting from a clean state', async () => {
+      const binding = loadBinding();
+      // A thread count no other test uses: a context of its own, loaded here.
+      const probabilities = async (samples: Float32Array): Promise<number[]> =>
+        Array.from(
+          (await binding.detectSpeech(vad.modelPath, samples, { threads: 3 }).promise).probabilities,
+        );
+      const loads: string[] = [];
+      setSpeechLogHandler((_level, message) => {
+        if (message.includes('loading VAD model')) loads.push(message);
+      }, 'info');
+      try {
+        const speech = readWavFile(fixtures.audio('conv-en-2spk.wav')).samples.subarray(0, 16000 * 20);
+        const noise = new Float32Array(16000 * 5).map((_, i) => Math.sin(i / 3) * 0.3);
+        const first = await probabilities(speech);
+        // Another audio in between: a context whose state carried over would score differently.
+        await probabilities(noise);
+        assert.deepEqual(await probabilities(speech), first);
+        // Log lines reach the JS thread through a queue: give the last ones time to arrive.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        assert.equal(loads.length, 1, loads.join('\n'));
+        assert.equal(binding.liveResources().vadContexts, 0, 'a pooled context is not in use');
+      } finally {
+        setSpeechLogHandler(null);
+      }
     });
 
     describe(

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { type Command, InvalidArgumentError as CommanderArgumentError } from 'commander';
 import { decodeToPcm } from '../../../libs/audio';
 import { Diarizer, type SpeakerTurn } from '../../../libs/diarization';
-import { formatRttm } from '../../../libs/formats/rttm';
+import { formatRttm } from '../../../libs/formats';
 import { configuredModelPath } from '../../config/model-discovery';
 import { positiveInteger } from '../support/option-parsers';
 import { ProgressBar } from '../support/progress-bar';
@@ -38,7 +38,7 @@ export function registerDiarizeCommand(program: Command): void {
     .option(
       '--embedding-model <path>',
       'WeSpeaker/3D-Speaker ONNX embedding model; without it the embedding-free strategy runs',
-      process.env.EMBEDDING_MODEL_PATH || undefined,
+      configuredModelPath('EMBEDDING_MODEL_PATH'),
     )
     .option('--speakers <n>', 'exact number of speakers (wins over min/max)', positiveInteger)
     .option('--min-speakers <n>', 'fewest speakers for the automatic count', positiveInteger)

@@ -9,7 +9,7 @@ import {
   readParityFixture,
   runParity,
   segmentAudio,
-} from '../../../libs/diarization/parity';
+} from '../../../libs/diarization';
 
 /** The segmentation graph with its SincNet filterbank in float, derived at install time. */
 export const FLOAT_SINCNET_SEGMENTATION = 'pyannote-segmentation-3.0.int8-float-sincnet.onnx';

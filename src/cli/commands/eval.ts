@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { type ScoredTurn, computeDer } from '../../../libs/diarization';
-import { parseRttm } from '../../../libs/formats/rttm';
+import { parseRttm } from '../../../libs/formats';
 import { registerEvalParityCommand } from './eval-parity';
 
 /**

@@ -2,10 +2,17 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
-import { decodeToPcm } from '../../../libs/audio';
-import { Diarizer, type Diarization } from '../../../libs/diarization';
-import { WhisperModel, isAutoLanguage, isWhisperLanguage, type Transcription } from '../../../libs/speech';
+import { ffmpegAudioDecoder } from '../../../libs/audio';
+import { Diarizer } from '../../../libs/diarization';
+import {
+  EmptyAudioError,
+  transcribeWhoSaidWhat,
+  type SpeechEngine,
+  type Transcript,
+} from '../../../libs/pipeline';
+import { WhisperModel, isAutoLanguage, isWhisperLanguage, type VadOptions } from '../../../libs/speech';
 import { positiveInteger, unitNumber } from '../support/option-parsers';
+import { configuredModelPath } from '../../config/model-discovery';
 import { writeOutput } from '../support/output';
 import { ProgressBar } from '../support/progress-bar';
 import {
@@ -20,7 +27,7 @@ import {
   TRANSCRIPT_FORMATS,
   type TranscriptFormat,
 } from '../support/transcript-output';
-import { combineWithSpeakers, numberTurnsLikeEntries } from '../support/who-said-what';
+import { numberTranscript } from '../support/who-said-what';
 
 interface TranscribeCommandOptions extends SpeakerOptionValues {
   model?: string;
@@ -70,23 +77,23 @@ export function registerTranscribeCommand(program: Command): void {
     .argument('<file>', 'any audio or video file ffmpeg can decode')
     .option(
       '--model <path>',
-      'ggml Whisper model (default: $WHISPER_MODEL_PATH)',
-      envPath('WHISPER_MODEL_PATH'),
+      'ggml Whisper model (default: $WHISPER_MODEL_PATH, else the one installed under $MODELS_DIR)',
+      configuredModelPath('WHISPER_MODEL_PATH'),
     )
     .option(
       '--vad-model <path>',
       'Silero VAD ggml model: skip silence (default: $VAD_MODEL_PATH)',
-      envPath('VAD_MODEL_PATH'),
+      configuredModelPath('VAD_MODEL_PATH'),
     )
     .option(
       '--segmentation-model <path>',
       'pyannote segmentation-3.0 ONNX model; without one every word is speaker 0 (default: $SEGMENTATION_MODEL_PATH)',
-      envPath('SEGMENTATION_MODEL_PATH'),
+      configuredModelPath('SEGMENTATION_MODEL_PATH'),
     )
     .option(
       '--embedding-model <path>',
       'speaker-embedding ONNX model; without one the embedding-free linking runs (default: $EMBEDDING_MODEL_PATH)',
-      envPath('EMBEDDING_MODEL_PATH'),
+      configuredModelPath('EMBEDDING_MODEL_PATH'),
     )
     .option('--language <code>', 'Whisper language code; omit or "auto" to detect it')
     .option('--threads <n>', 'CPU threads (default: min(4, cores))', positiveInteger);
@@ -141,42 +148,34 @@ async function transcribeFile(file: string, options: TranscribeCommandOptions): 
       });
     }
 
-    progress.report('decoding');
-    const samples = await decodeToPcm(file, { signal });
-    if (samples.length === 0) throw new Error(`${file} holds no audio to transcribe`);
-
-    progress.report('transcribing');
-    const transcription = await model.transcribe(samples, {
-      language: options.language ?? null,
-      threads: options.threads,
-      temperature: options.temperature,
-      noSpeechThreshold: typeof options.speechThreshold === 'number' ? options.speechThreshold : undefined,
-      initialPrompt: options.initialPrompt,
-      wordTimestamps: raw ? Boolean(options.wordTimestamps) : true,
-      vad: options.vadModel ? { modelPath: options.vadModel } : null,
-      signal,
-      onProgress: progress.of('transcribing'),
+    const transcript = await transcribeWhoSaidWhat(
+      { filePath: file },
+      {
+        decoder: ffmpegAudioDecoder,
+        speech: whisperEngine(model, {
+          threads: options.threads,
+          vad: options.vadModel ? { modelPath: options.vadModel } : null,
+          wordTimestamps: raw ? Boolean(options.wordTimestamps) : true,
+        }),
+        diarization: diarizer,
+      },
+      {
+        language: options.language ?? null,
+        temperature: options.temperature,
+        noSpeechThreshold: typeof options.speechThreshold === 'number' ? options.speechThreshold : undefined,
+        initialPrompt: options.initialPrompt,
+        speakers: speakerCountOptions(options),
+      },
+      { signal, onProgress: (stage, percent) => progress.report(stage, percent) },
+    ).catch((error: unknown) => {
+      throw error instanceof EmptyAudioError ? new Error(`${file} holds no audio to transcribe`) : error;
     });
-    if (raw) return toWhisperJson(file, samples.length / 16000, transcription);
+    if (raw) return toWhisperJson(file, transcript);
 
-    let diarization: Diarization | null = null;
-    if (diarizer) {
-      progress.report('diarizing');
-      diarization = await diarizer.diarize(samples, {
-        ...speakerCountOptions(options),
-        signal,
-        onProgress: progress.of('diarizing'),
-      });
-    }
-
-    progress.report('combining');
-    const { entries, speakerNumbers } = combineWithSpeakers(
-      transcription,
-      diarization?.exclusiveTurns ?? null,
-    );
+    const { entries, turns } = numberTranscript(transcript);
     const text = renderTranscriptOutput(options.format as TranscriptFormat, {
       entries,
-      turns: diarization ? numberTurnsLikeEntries(diarization.turns, speakerNumbers) : null,
+      turns,
       fileId: path.basename(file, path.extname(file)),
       wordTimestamps: Boolean(options.wordTimestamps),
     });
@@ -192,7 +191,9 @@ async function transcribeFile(file: string, options: TranscribeCommandOptions): 
 
 /** Everything that can be checked before the models load, so that a typo fails at once. */
 function checkOptions(options: TranscribeCommandOptions, diarizing: boolean): void {
-  if (!options.model) throw new Error('--model is required (or set WHISPER_MODEL_PATH)');
+  if (!options.model) {
+    throw new Error('--model is required (or set WHISPER_MODEL_PATH, or install one under MODELS_DIR)');
+  }
   const language = options.language?.trim().toLowerCase();
   if (language !== undefined && !isAutoLanguage(language) && !isWhisperLanguage(language)) {
     throw new Error(
@@ -208,15 +209,18 @@ function checkOptions(options: TranscribeCommandOptions, diarizing: boolean): vo
   }
 }
 
-/** An environment variable naming a file; empty counts as unset. */
-function envPath(name: string): string | undefined {
-  return process.env[name] || undefined;
+/** whisper.cpp with the CLI's own settings, as the pipeline's speech engine. */
+function whisperEngine(
+  model: WhisperModel,
+  settings: { threads?: number; vad: VadOptions | null; wordTimestamps: boolean },
+): SpeechEngine {
+  return { transcribe: (samples, request) => model.transcribe(samples, { ...request, ...settings }) };
 }
 
-function toWhisperJson(file: string, duration: number, result: Transcription): string {
+function toWhisperJson(file: string, result: Transcript): string {
   const body = {
     file: path.basename(file),
-    duration: Math.round(duration * 1000) / 1000,
+    duration: Math.round(result.durationSeconds * 1000) / 1000,
     language: result.language,
     segments: result.segments.map((segment) => ({
       start: segment.start,

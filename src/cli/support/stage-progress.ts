@@ -1,7 +1,7 @@
+import { overallPercent, type StagePlan } from '../../../libs/pipeline';
 import { ProgressBar } from './progress-bar';
 
-/** Where each stage sits in the overall percentage: [from, to). */
-export type StagePlan<S extends string> = Readonly<Record<S, readonly [number, number]>>;
+export type { StagePlan };
 
 /**
  * Maps each stage's own 0..100 onto one overall percentage shown as `stage [bar] NN%`, so that the bar
@@ -19,9 +19,7 @@ export class StageProgress<S extends string> {
   }
 
   report(stage: S, percentOfStage = 0): void {
-    const [from, to] = this.plan[stage];
-    const clamped = Math.min(100, Math.max(0, percentOfStage));
-    this.bar.update(stage, from + ((to - from) * clamped) / 100);
+    this.bar.update(stage, overallPercent(this.plan, stage, percentOfStage));
   }
 
   clear(): void {

@@ -1,11 +1,17 @@
 import { readFileSync } from 'node:fs';
-import type {
-  DiarizationEngine,
-  SpeakerTurn,
-  SpeakerUtterance,
-} from '../../../src/diarization/diarization-engine';
-import type { SpeechEngine, SpeechRequest, Transcript } from '../../../src/speech/speech-engine';
-import { TranscriptionPipeline } from '../../../src/transcription/transcription.pipeline';
+import type { SpeakerTurn } from '../../../libs/diarization';
+import type { SpeechRequest } from '../../../libs/pipeline';
+import type { Transcription } from '../../../libs/speech';
+import { FfmpegAudioDecoder } from '../../../src/audio/audio-decoder';
+import type { DiarizationEngine } from '../../../src/diarization/diarization-engine';
+import { contractBody } from '../../../src/results/contract-body';
+import type { ResultEntryDto } from '../../../src/results/dto/result-response.dto';
+import { type JobData, type LegacyJobData, readJobData } from '../../../src/jobs/job-catalogue';
+
+/** A job's parameters in one flat object (the previous version's job payload, which workers still read). */
+export type TranscriptionParams = LegacyJobData['params'];
+import type { SpeechEngine } from '../../../src/speech/speech-engine';
+import { type PipelineHooks, TranscriptionPipeline } from '../../../src/transcription/transcription.pipeline';
 
 interface FixtureTurn {
   speaker: number;
@@ -28,12 +34,13 @@ export class ScriptedSpeechEngine implements SpeechEngine {
 
   constructor(private readonly turns: FixtureTurn[]) {}
 
-  async transcribe(_samples: Float32Array, request: SpeechRequest): Promise<Transcript> {
+  async transcribe(_samples: Float32Array, request: SpeechRequest): Promise<Transcription> {
     this.requests.push(request);
     request.onProgress?.(50);
     request.onProgress?.(100);
     return {
       language: 'en',
+      speechRegions: [],
       segments: this.turns.map((turn) => {
         const tokens = turn.text.split(/\s+/);
         const step = (turn.end - turn.start) / tokens.length;
@@ -41,6 +48,7 @@ export class ScriptedSpeechEngine implements SpeechEngine {
           start: turn.start,
           end: turn.end,
           text: ` ${turn.text}`,
+          noSpeechProb: 0.01,
           words: tokens.map((token, i) => ({
             word: ` ${token}`,
             start: turn.start + i * step,
@@ -58,7 +66,7 @@ export class EndlessSpeechEngine implements SpeechEngine {
   abortedWith: unknown = null;
   onStart: () => void = () => undefined;
 
-  transcribe(_samples: Float32Array, request: SpeechRequest): Promise<Transcript> {
+  transcribe(_samples: Float32Array, request: SpeechRequest): Promise<Transcription> {
     return new Promise((_resolve, reject) => {
       this.onStart();
       request.onProgress?.(10);
@@ -74,11 +82,7 @@ export class EndlessSpeechEngine implements SpeechEngine {
 export class UnavailableDiarizationEngine implements DiarizationEngine {
   readonly available = false;
 
-  diarize(): Promise<SpeakerTurn[]> {
-    throw new Error('diarization is not available');
-  }
-
-  attribute(): SpeakerUtterance[] {
+  diarize(): Promise<{ turns: SpeakerTurn[]; exclusiveTurns: SpeakerTurn[] }> {
     throw new Error('diarization is not available');
   }
 }
@@ -88,5 +92,22 @@ export function scriptedPipeline(
   turns: FixtureTurn[],
   diarization: DiarizationEngine = new UnavailableDiarizationEngine(),
 ): TranscriptionPipeline {
-  return new TranscriptionPipeline(new ScriptedSpeechEngine(turns), diarization);
+  return new TranscriptionPipeline(new ScriptedSpeechEngine(turns), diarization, new FfmpegAudioDecoder());
+}
+
+/** What GET /result delivers for a job the worker pipeline ran: who said what, or speaker turns. */
+export async function pipelineResults(
+  pipeline: TranscriptionPipeline,
+  mode: 'transcribe' | 'diarize',
+  filePath: string,
+  params: TranscriptionParams,
+  hooks: PipelineHooks,
+): Promise<ResultEntryDto[]> {
+  const body = contractBody(await pipeline.run(jobOf(mode, filePath, params), hooks));
+  if (body.status !== 'completed') throw new Error(body.error);
+  return body.results;
+}
+
+function jobOf(mode: 'transcribe' | 'diarize', filePath: string, params: TranscriptionParams): JobData {
+  return readJobData({ taskId: 'test', owner: 'test', filePath, params, mode });
 }

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { speakerZeroUtterances, toContractResults } from '../../src/transcription/combine-results';
+import { numberTurns, speakerZeroUtterances, toResultEntries, toTurnEntries } from '../../libs/pipeline';
+import type { Utterance } from '../../libs/diarization';
+
+function toContractResults(
+  utterances: Omit<Utterance, 'words'>[],
+): ReturnType<typeof toResultEntries>['entries'] {
+  return toResultEntries(utterances).entries;
+}
 
 describe('combining into the contract results', () => {
   test('speakers are renumbered from 0 in order of first appearance, entries sorted by time', () => {
@@ -35,15 +42,56 @@ describe('combining into the contract results', () => {
 
   test('without diarization, Whisper segments become speaker 0 entries', () => {
     const utterances = speakerZeroUtterances({
-      language: 'en',
       segments: [
-        { start: 0, end: 1, text: ' Hello there.', words: [] },
-        { start: 1.2, end: 2, text: ' General.', words: [] },
+        { start: 0, end: 1, text: ' Hello there.', noSpeechProb: 0, words: [] },
+        { start: 1.2, end: 2, text: ' General.', noSpeechProb: 0, words: [] },
       ],
     });
     assert.deepEqual(toContractResults(utterances), [
       { speaker: 0, start: 0, end: 1, text: 'Hello there.' },
       { speaker: 0, start: 1.2, end: 2, text: 'General.' },
     ]);
+  });
+});
+
+describe('numbering speaker turns like the entries', () => {
+  test('a speaker who said words keeps their number; a silent one takes the next, by first turn', () => {
+    const { entries, speakerNumbers } = toResultEntries([
+      { speaker: 5, start: 2, end: 3, text: 'second' },
+      { speaker: 9, start: 0, end: 1, text: 'first' },
+    ]);
+    assert.deepEqual(
+      entries.map((entry) => entry.speaker),
+      [0, 1],
+    );
+    const turns = numberTurns(
+      [
+        { speaker: 5, start: 2, end: 3 },
+        { speaker: 7, start: 1.0004, end: 1.5 },
+        { speaker: 9, start: 0, end: 1 },
+      ],
+      speakerNumbers,
+    );
+    assert.deepEqual(turns, [
+      { speaker: 0, start: 0, end: 1 },
+      { speaker: 2, start: 1, end: 1.5 },
+      { speaker: 1, start: 2, end: 3 },
+    ]);
+  });
+
+  test('POST /diarize turns: empty turns dropped, numbered from 0 by first appearance', () => {
+    assert.deepEqual(
+      toTurnEntries([
+        { speaker: 3, start: 4, end: 5 },
+        { speaker: 1, start: 1, end: 1 },
+        { speaker: 3, start: 0.5, end: 2 },
+        { speaker: 2, start: 2, end: 3 },
+      ]),
+      [
+        { speaker: 0, start: 0.5, end: 2 },
+        { speaker: 1, start: 2, end: 3 },
+        { speaker: 0, start: 4, end: 5 },
+      ],
+    );
   });
 });

@@ -1,0 +1,24 @@
+/** "Who said what": one framework-free pipeline that the server's worker and the CLI both run. */
+export type { AudioDecoder, DecodeRequest, DiarizationEngine, SpeechEngine, SpeechRequest } from './ports';
+export type { SpeakerTurns, Transcript } from './transcript';
+export { DiarizationUnavailableError, EmptyAudioError } from './errors';
+export { overallPercent, PIPELINE_STAGES, type PipelineStage, type StagePlan } from './stages';
+export {
+  diarizeSpeakerTurns,
+  NO_DIARIZATION_WARNING,
+  PIPELINE_SAMPLE_RATE,
+  speakerZeroUtterances,
+  transcribeWhoSaidWhat,
+  type AudioInput,
+  type PipelineEngines,
+  type PipelineHooks,
+  type WhoSaidWhatOptions,
+} from './who-said-what';
+export {
+  numberTurns,
+  toResultEntries,
+  toTurnEntries,
+  type NumberedEntries,
+  type ResultEntry,
+  type ResultWord,
+} from './entries';

@@ -1,0 +1,153 @@
+import {
+  assignSpeakers,
+  type Diarization,
+  groupUtterances,
+  type SpeakerCountOptions,
+  type Utterance,
+} from '../diarization';
+import type { Transcription } from '../speech';
+import { DiarizationUnavailableError, EmptyAudioError } from './errors';
+import type { AudioDecoder, DiarizationEngine, SpeechEngine } from './ports';
+import type { PipelineStage } from './stages';
+import type { SpeakerTurns, Transcript } from './transcript';
+
+/** Whisper and the segmentation model both take 16 kHz mono. */
+export const PIPELINE_SAMPLE_RATE = 16000;
+
+/** A file to decode, or audio already decoded at PIPELINE_SAMPLE_RATE. */
+export type AudioInput = { filePath: string } | { samples: Float32Array };
+
+export interface PipelineEngines {
+  decoder: AudioDecoder;
+  speech: SpeechEngine;
+  /** null where no diarization is installed: every word then goes to speaker 0. */
+  diarization: DiarizationEngine | null;
+}
+
+export interface WhoSaidWhatOptions {
+  /** A Whisper language code; null detects it. */
+  language: string | null;
+  temperature?: number;
+  noSpeechThreshold?: number;
+  initialPrompt?: string;
+  /** Exact count or bounds; precedence is libs/diarization's resolveSpeakerBounds. */
+  speakers?: SpeakerCountOptions;
+}
+
+export interface PipelineHooks {
+  /** Stops the decoder and the native work, and rejects. */
+  signal?: AbortSignal;
+  /** Each stage as it starts (at 0) and as it advances, in its own percent. */
+  onProgress?: (stage: PipelineStage, percentOfStage: number) => void;
+}
+
+export const NO_DIARIZATION_WARNING = 'no speaker diarization installed: every word is given to speaker 0';
+
+/**
+ * Who said what: decode -> transcribe -> diarize (where an engine is given) -> give each word the
+ * speaker overlapping it most -> join consecutive words of one speaker. The server's worker and the
+ * CLI both run this; they differ only in how they report progress and render the transcript.
+ */
+export async function transcribeWhoSaidWhat(
+  input: AudioInput,
+  engines: PipelineEngines,
+  options: WhoSaidWhatOptions,
+  hooks: PipelineHooks = {},
+): Promise<Transcript> {
+  const { signal } = hooks;
+  const report = hooks.onProgress ?? (() => undefined);
+  const samples = await decode(input, engines.decoder, hooks);
+
+  signal?.throwIfAborted();
+  report('transcribing', 0);
+  const transcription = await engines.speech.transcribe(samples, {
+    language: options.language,
+    temperature: options.temperature,
+    noSpeechThreshold: options.noSpeechThreshold,
+    initialPrompt: options.initialPrompt,
+    signal,
+    onProgress: (percent) => report('transcribing', percent),
+  });
+  signal?.throwIfAborted();
+
+  const transcript: Transcript = {
+    language: transcription.language,
+    durationSeconds: samples.length / PIPELINE_SAMPLE_RATE,
+    segments: transcription.segments,
+    utterances: [],
+    turns: null,
+    speechRegions: transcription.speechRegions,
+    warnings: [],
+  };
+  if (!engines.diarization) {
+    report('combining', 0);
+    transcript.utterances = speakerZeroUtterances(transcription);
+    transcript.warnings.push(NO_DIARIZATION_WARNING);
+    return transcript;
+  }
+  const diarization = await diarize(samples, engines.diarization, options.speakers, hooks);
+  report('combining', 0);
+  const words = transcription.segments.flatMap((segment) => segment.words);
+  transcript.utterances = groupUtterances(assignSpeakers(words, diarization.exclusiveTurns));
+  transcript.turns = diarization.turns;
+  return transcript;
+}
+
+/** Who speaks when, without transcription: decode -> diarize. */
+export async function diarizeSpeakerTurns(
+  input: AudioInput,
+  engines: Pick<PipelineEngines, 'decoder' | 'diarization'>,
+  options: Pick<WhoSaidWhatOptions, 'speakers'>,
+  hooks: PipelineHooks = {},
+): Promise<SpeakerTurns> {
+  if (!engines.diarization) throw new DiarizationUnavailableError();
+  const samples = await decode(input, engines.decoder, hooks);
+  hooks.signal?.throwIfAborted();
+  const diarization = await diarize(samples, engines.diarization, options.speakers, hooks);
+  return {
+    durationSeconds: samples.length / PIPELINE_SAMPLE_RATE,
+    exclusiveTurns: diarization.exclusiveTurns,
+    turns: diarization.turns,
+  };
+}
+
+/** Without diarization: Whisper's own segments, all given to speaker 0. */
+export function speakerZeroUtterances(transcription: Pick<Transcription, 'segments'>): Utterance[] {
+  return transcription.segments.map((segment) => ({
+    speaker: 0,
+    start: segment.start,
+    end: segment.end,
+    text: segment.text,
+    words: segment.words.map((word) => ({ ...word, speaker: 0 })),
+  }));
+}
+
+async function decode(input: AudioInput, decoder: AudioDecoder, hooks: PipelineHooks): Promise<Float32Array> {
+  hooks.onProgress?.('decoding', 0);
+  const samples =
+    'samples' in input
+      ? input.samples
+      : await decoder.decode(input.filePath, { sampleRate: PIPELINE_SAMPLE_RATE, signal: hooks.signal });
+  if (samples.length === 0) throw new EmptyAudioError();
+  hooks.onProgress?.('decoding', 100);
+  return samples;
+}
+
+async function diarize(
+  samples: Float32Array,
+  engine: DiarizationEngine,
+  speakers: SpeakerCountOptions = {},
+  { signal, onProgress }: PipelineHooks,
+): Promise<Pick<Diarization, 'turns' | 'exclusiveTurns'>> {
+  onProgress?.('diarizing', 0);
+  const diarization = await engine.diarize(samples, {
+    // The diarizer's options leave out what was not given (null included).
+    numSpeakers: speakers.numSpeakers ?? undefined,
+    minSpeakers: speakers.minSpeakers ?? undefined,
+    maxSpeakers: speakers.maxSpeakers ?? undefined,
+    signal,
+    onProgress: (percent) => onProgress?.('diarizing', percent),
+  });
+  signal?.throwIfAborted();
+  return diarization;
+}

@@ -1,0 +1,48 @@
+import type { JobData, WhisperParams } from './job-catalogue';
+import { resolveSpeakerFields, type SpeakerFields } from './speaker-fields';
+
+interface RequestBase {
+  owner: string;
+  upload: { taskId: string; filePath: string };
+  /** Already accepted by the callback policy. */
+  callbackUrl?: string;
+  speakers: SpeakerFields;
+}
+
+export type JobRequest =
+  | (RequestBase & { kind: 'transcribe'; whisper: Partial<WhisperParams>; wordTimestamps?: boolean })
+  | (RequestBase & { kind: 'diarize' });
+
+/** Whisper's defaults where a route leaves a parameter out (the contract's own, but for the prompt). */
+const WHISPER_DEFAULTS: WhisperParams = {
+  language: null,
+  temperature: 0,
+  noSpeechThreshold: 0.6,
+  initialPrompt: '',
+};
+
+/** The one way a route turns its request into a job: speaker precedence and defaults decided here. */
+export function buildJob(request: JobRequest): JobData {
+  const base = {
+    taskId: request.upload.taskId,
+    owner: request.owner,
+    filePath: request.upload.filePath,
+    ...(request.callbackUrl === undefined ? {} : { callbackUrl: request.callbackUrl }),
+    speakers: resolveSpeakerFields(request.speakers),
+  };
+  switch (request.kind) {
+    case 'diarize':
+      return { ...base, kind: 'diarize' };
+    case 'transcribe':
+      return {
+        ...base,
+        kind: 'transcribe',
+        whisper: { ...WHISPER_DEFAULTS, ...definedOnly(request.whisper) },
+        wordTimestamps: request.wordTimestamps === true,
+      };
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
+}
