@@ -21,7 +21,12 @@ export interface ReidentifyOptions {
   capFrames?: number;
   /** Clusters larger than the cap still merge when their distance is within this factor of their own spread. */
   largeClusterRatio?: number;
-  /** Most clusters handled by one agglomeration (bounds memory at blockSize^2 numbers). */
+  /**
+   * Most clusters handled by one agglomeration, in time order (default 16, also what bounds memory):
+   * a long recording is judged a few dozen seconds of speech at a time, as a short clip is, and then
+   * the survivors together. With blocks of 300 the clusters of a long file grew far past the sizes
+   * the stopping rule meets on a clip, and the automatic count grew with length.
+   */
   blockSize?: number;
   /** Checked whenever the linking pauses for the event loop; a fired signal rejects with AbortError. */
   signal?: AbortSignal;
@@ -138,7 +143,7 @@ async function clusterGlobally(
   const capFrames = options.capFrames ?? 3000;
   const ratio = options.largeClusterRatio ?? 1.3;
   // A block must hold more clusters than the speakers it may have to keep apart.
-  const blockSize = Math.max(8, 2 * (bounds.exact ?? bounds.min), options.blockSize ?? 300);
+  const blockSize = Math.max(8, 2 * (bounds.exact ?? bounds.min), options.blockSize ?? 16);
   const mergeInto = (list: Cluster[]) => (a: number, b: number) => {
     // Each cluster owns its statistics, so merging adds to them in place.
     const target = list[a];
