@@ -199,6 +199,36 @@ describe('segmentation model and embedding-free linking internals', { skip: need
   });
 
   test(
+    'every counted speaker of a frame gets a label, overlapped and overlap-only tracks included',
+    { skip: skipUnlessPresent(fixtures.real('ami/ami-trn06.wav')) },
+    async () => {
+      // A real meeting clip with overlap, where tracks heard only in overlap (no single-speaker
+      // piece of their own) used to lose their frames.
+      const model = await SegmentationModel.load(models.segmentation, { threads: 2 });
+      try {
+        const { samples } = readWavFile(fixtures.real('ami/ami-trn06.wav'));
+        const seg = await model.segment(samples, { stepSamples: 16000, batchSize: 1 });
+        clearFrames(seg, await findSilentFrames(samples, seg, 16000));
+        const count = estimateSpeakerCount(seg);
+        const tracks = stitchLocalSpeakers(seg);
+        const bounds = { min: 3, max: 3, exact: 3 };
+        const frames = await reidentifySpeakers(samples, 16000, seg, count, tracks, bounds);
+        const speakers = new Set(frames.labels.filter((label) => label >= 0)).size;
+        let counted = 0;
+        let labelled = 0;
+        for (let g = 0; g < frames.numFrames; g++) {
+          counted += Math.min(count[g], speakers);
+          for (let i = 0; i < frames.slots; i++) labelled += frames.labels[g * frames.slots + i] >= 0 ? 1 : 0;
+        }
+        assert.ok(counted > 0);
+        assert.ok(labelled >= 0.99 * counted, `${labelled} labels for ${counted} counted speaker-frames`);
+      } finally {
+        await model.release();
+      }
+    },
+  );
+
+  test(
     'bounded granularity: re-identification in small blocks still separates five voices',
     {
       skip: skipUnlessPresent(fixtures.audio('conv-en-2spk.wav'), fixtures.audio('conv-en-3spk-overlap.wav')),

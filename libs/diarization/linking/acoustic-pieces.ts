@@ -77,3 +77,44 @@ export async function extractPieces(
   // A piece needs more frames than dimensions for a usable covariance.
   return pieces.filter((piece) => piece.stats.count > mfcc.dim);
 }
+
+/**
+ * MFCC statistics of every frame where each of `tracks` talks (overlapped frames included), for
+ * tracks that never talk alone long enough to give a piece: only these can place them among the
+ * clusters. Tracks with too few frames for a covariance are left out.
+ */
+export async function statsOfTracks(
+  samples: Float32Array,
+  sampleRate: number,
+  trackFrames: FrameLabels,
+  grid: FrameGrid,
+  tracks: ReadonlySet<number>,
+  pause: Yielder = createYielder(),
+): Promise<Map<number, GaussianStats>> {
+  const mfcc = new MfccExtractor({ sampleRate });
+  const { slots, labels, numFrames } = trackFrames;
+  const out = new Map<number, GaussianStats>();
+  if (tracks.size === 0) return out;
+  const buffer = new Float64Array(mfcc.dim);
+  const offset = grid.duration / 2 - grid.step / 2;
+  // The 10 ms MFCC frames whose centre falls in each grid frame where the track talks.
+  for (let g = 0; g < numFrames; g++) {
+    if (g % 1024 === 0) await pause();
+    for (let i = 0; i < slots; i++) {
+      const track = labels[g * slots + i];
+      if (track < 0 || !tracks.has(track)) continue;
+      let stats = out.get(track);
+      if (!stats) out.set(track, (stats = new GaussianStats(mfcc.dim)));
+      const from = (g * grid.step + offset) * sampleRate - mfcc.frameLength / 2;
+      const to = from + grid.step * sampleRate;
+      for (let j = Math.max(0, Math.ceil(from / mfcc.frameShift)); j * mfcc.frameShift < to; j++) {
+        const start = j * mfcc.frameShift;
+        if (start + mfcc.frameLength > samples.length) break;
+        mfcc.computeFrame(samples, start, buffer, 0);
+        stats.add(buffer);
+      }
+    }
+  }
+  for (const [track, stats] of out) if (stats.count <= mfcc.dim) out.delete(track);
+  return out;
+}

@@ -1,6 +1,6 @@
 import type { SpeakerBounds } from '../speaker-bounds';
 import { type FrameLabels, reconstructFrames } from '../reconstruction';
-import { type AcousticPiece, extractPieces } from './acoustic-pieces';
+import { type AcousticPiece, extractPieces, statsOfTracks } from './acoustic-pieces';
 import { agglomerate } from '../common';
 import { BicScorer, type ScoredGroup } from './bic';
 import { throwIfAborted } from '../errors';
@@ -21,7 +21,12 @@ export interface ReidentifyOptions {
   capFrames?: number;
   /** Clusters larger than the cap still merge when their distance is within this factor of their own spread. */
   largeClusterRatio?: number;
-  /** Most clusters handled by one agglomeration (bounds memory at blockSize^2 numbers). */
+  /**
+   * Most clusters handled by one agglomeration, in time order (default 16, also what bounds memory):
+   * a long recording is judged a few dozen seconds of speech at a time, as a short clip is, and then
+   * the survivors together. With blocks of 300 the clusters of a long file grew far past the sizes
+   * the stopping rule meets on a clip, and the automatic count grew with length.
+   */
   blockSize?: number;
   /** Checked whenever the linking pauses for the event loop; a fired signal rejects with AbortError. */
   signal?: AbortSignal;
@@ -40,10 +45,12 @@ interface Cluster extends ScoredGroup {
  * fuse two similar voices into one local speaker, and a speaker who comes back after a long pause
  * starts a new track. So every track's single-speaker stretches are cut into short pieces with MFCC
  * Gaussian statistics; consecutive pieces of a track are merged while ΔBIC says they are one voice
- * (this splits tracks where voices were fused), and the resulting segments are clustered over the
- * whole file by ΔBIC (re-identifying returning speakers) down to the exact count, or, for an
- * automatic count, until a capped ΔBIC says the closest pair are different speakers. Every frame of
- * a track then takes the cluster of that track's nearest piece, so overlapped speech keeps both.
+ * (this proposes splits of tracks where voices were fused). The segments of each track are then
+ * merged back unless they differ as much as two speakers must (the automatic count's rule), and what
+ * is left is clustered over the whole file by ΔBIC (re-identifying returning speakers) down to the
+ * exact count, or, for an automatic count, until a capped ΔBIC says the closest pair are different
+ * speakers. Every frame of a track then takes the cluster of that track's nearest piece, so
+ * overlapped speech keeps both; a track heard only in overlap is placed by its own statistics.
  */
 export async function reidentifySpeakers(
   samples: Float32Array,
@@ -76,7 +83,18 @@ export async function reidentifySpeakers(
   const scorer = BicScorer.forData(all);
   const linked = await linkAlongTracks(pieces, scorer, options.linearLambda ?? 0.5, pause);
   const clusters = await clusterGlobally(linked, scorer, bounds, options, pause);
-  return labelFrames(trackFrames, pieces, clusters, pause);
+  // Tracks heard only in overlap have no piece: their own statistics place them.
+  const withPieces = new Set(pieces.map((piece) => piece.track));
+  const orphans = new Set<number>();
+  for (let t = 0; t < tracks.numTracks; t++) if (!withPieces.has(t)) orphans.add(t);
+  const orphanStats = await statsOfTracks(samples, sampleRate, trackFrames, seg.frames, orphans, pause);
+  const orphanPieces = [...orphanStats].map(([track, stats]) => ({
+    track,
+    firstFrame: 0,
+    endFrame: 0,
+    stats,
+  }));
+  return labelFrames(trackFrames, pieces, orphanPieces, clusters, scorer, pause);
 }
 
 /** 1. Along each track, consecutive pieces stay together while they sound like one voice. */
@@ -125,7 +143,7 @@ async function clusterGlobally(
   const capFrames = options.capFrames ?? 3000;
   const ratio = options.largeClusterRatio ?? 1.3;
   // A block must hold more clusters than the speakers it may have to keep apart.
-  const blockSize = Math.max(8, 2 * (bounds.exact ?? bounds.min), options.blockSize ?? 300);
+  const blockSize = Math.max(8, 2 * (bounds.exact ?? bounds.min), options.blockSize ?? 16);
   const mergeInto = (list: Cluster[]) => (a: number, b: number) => {
     // Each cluster owns its statistics, so merging adds to them in place.
     const target = list[a];
@@ -166,7 +184,20 @@ async function clusterGlobally(
     for (let i = 0; i < list.length; i += blockSize) blocks.push(list.slice(i, i + blockSize));
     return blocks;
   };
-  let clusters = initial;
+  // A track is one voice to the segmentation model: its segments merge back first, unless they
+  // sound as different as two speakers must (the automatic count's own rule). Even an exact count
+  // does not keep them apart: on real meetings the model's one voice is far more often right than
+  // MFCC statistics that differ (one speaker's own statistics drift as much as two speakers'
+  // differ), so a track the model never split may leave fewer speakers than asked for.
+  let clusters: Cluster[] = [];
+  const byTrack = new Map<number, Cluster[]>();
+  for (const cluster of initial) {
+    const track = cluster.pieces[0].track;
+    byTrack.set(track, [...(byTrack.get(track) ?? []), cluster]);
+  }
+  for (const list of byTrack.values()) {
+    clusters.push(...(await runBlocks(toBlocks(list), () => differentSpeakers)));
+  }
   while (clusters.length > blockSize) {
     let reduced = await runBlocks(toBlocks(clusters), () => differentSpeakers);
     if (reduced.length > 0.75 * clusters.length) {
@@ -190,18 +221,43 @@ async function clusterGlobally(
 /** Labelling a frame is cheap: checking the clock for every frame would cost more than the work. */
 const FRAMES_PER_PAUSE_CHECK = 1024;
 
-/** 3. Every frame of a track takes the cluster of that track's nearest piece. */
+/**
+ * 3. Every frame of a track takes the cluster of that track's nearest piece. Tracks that talk at
+ * the same time are different speakers (pyannote gives a frame with count k its k best speakers):
+ * where two would take the same cluster, the later one takes the closest cluster not yet taken.
+ */
 async function labelFrames(
   trackFrames: FrameLabels,
   pieces: AcousticPiece[],
+  orphans: AcousticPiece[],
   clusters: Cluster[],
+  scorer: BicScorer,
   pause: Yielder,
 ): Promise<FrameLabels> {
   const clusterOfPiece = new Map<AcousticPiece, number>();
   clusters.forEach((cluster, index) => cluster.pieces.forEach((piece) => clusterOfPiece.set(piece, index)));
+  const ranking = new Map<AcousticPiece, number[]>();
+  const rankedClusters = (piece: AcousticPiece): number[] => {
+    let ranked = ranking.get(piece);
+    if (!ranked) {
+      const group = scorer.group(piece.stats);
+      const cost = clusters.map((cluster) => scorer.glr(group, cluster));
+      ranked = clusters.map((_, i) => i).sort((a, b) => cost[a] - cost[b] || a - b);
+      ranking.set(piece, ranked);
+    }
+    return ranked;
+  };
   const piecesOfTrack = groupByTrack(pieces);
+  for (const orphan of orphans) {
+    piecesOfTrack.set(orphan.track, [orphan]);
+    clusterOfPiece.set(orphan, rankedClusters(orphan)[0]);
+  }
   const { slots, labels, numFrames } = trackFrames;
   const out = new Int32Array(labels.length).fill(-1);
+  const taken = (g: number, used: number, cluster: number): boolean => {
+    for (let u = 0; u < used; u++) if (out[g * slots + u] === cluster) return true;
+    return false;
+  };
   for (let g = 0; g < numFrames; g++) {
     if (g % FRAMES_PER_PAUSE_CHECK === 0) await pause();
     let used = 0;
@@ -209,10 +265,14 @@ async function labelFrames(
       const track = labels[g * slots + i];
       const list = track >= 0 ? piecesOfTrack.get(track) : undefined;
       if (!list) continue;
-      const cluster = clusterOfPiece.get(nearestPiece(list, g)) as number;
-      let duplicate = false;
-      for (let u = 0; u < used; u++) if (out[g * slots + u] === cluster) duplicate = true;
-      if (!duplicate) out[g * slots + used++] = cluster;
+      const piece = nearestPiece(list, g);
+      let cluster = clusterOfPiece.get(piece) as number;
+      if (taken(g, used, cluster)) {
+        const free = rankedClusters(piece).find((c) => !taken(g, used, c));
+        if (free === undefined) continue;
+        cluster = free;
+      }
+      out[g * slots + used++] = cluster;
     }
   }
   return { numFrames, slots, labels: out };

@@ -2,9 +2,11 @@ import type { LocalSegmentation } from '../segmentation';
 import type { Yielder } from '../common';
 
 /**
- * Marks frames whose audio is (near) digital silence: the segmentation model calls some of those
- * speech on synthetic audio. The threshold is the lower of an absolute floor and a level far below
- * the file's loud frames, so real recordings (whose noise floor sits above it) are not touched.
+ * Marks frames whose audio is digital silence: the segmentation model calls some of those speech
+ * on synthetic audio. The threshold is the lower of an absolute floor and a level far below the
+ * file's loud frames. The floor, -90 dBFS, is the quantization noise of 16-bit audio: a real
+ * microphone's noise floor sits above it, while real close-talk meeting mixes do dip to -85 dBFS
+ * between words (a -70 dBFS floor cleared real speech there).
  */
 export async function findSilentFrames(
   samples: Float32Array,
@@ -26,7 +28,7 @@ export async function findSilentFrames(
   }
   const sorted = Float32Array.from(levels).sort();
   const loud = sorted.length > 0 ? sorted[Math.floor(0.9 * (sorted.length - 1))] : 0;
-  const threshold = Math.min(options.absoluteFloorDb ?? -70, loud - (options.belowLoudDb ?? 45));
+  const threshold = Math.min(options.absoluteFloorDb ?? -90, loud - (options.belowLoudDb ?? 45));
   const silent = new Uint8Array(numFrames);
   for (let g = 0; g < numFrames; g++) silent[g] = levels[g] < threshold ? 1 : 0;
   return silent;
