@@ -1,13 +1,9 @@
+export { parseRttm } from '../diarization';
+export type { ParsedRttmTurn } from '../diarization';
+
 /** A speaker turn as RTTM carries it: who spoke from `start` to `end` (seconds). */
 export interface RttmTurn {
   speaker: number | string;
-  start: number;
-  end: number;
-}
-
-export interface ParsedRttmTurn {
-  fileId: string;
-  speaker: string;
   start: number;
   end: number;
 }
@@ -30,20 +26,4 @@ export function formatRttm(turns: readonly RttmTurn[], fileId: string): string {
 
 export function speakerLabel(speaker: number): string {
   return `SPEAKER_${String(speaker).padStart(2, '0')}`;
-}
-
-/** Reads the SPEAKER lines of an RTTM text; other line types and blank lines are ignored. */
-export function parseRttm(text: string): ParsedRttmTurn[] {
-  const turns: ParsedRttmTurn[] = [];
-  for (const [index, line] of text.split(/\r?\n/).entries()) {
-    const fields = line.trim().split(/\s+/);
-    if (fields[0] !== 'SPEAKER') continue;
-    const start = Number(fields[3]);
-    const duration = Number(fields[4]);
-    if (fields.length < 8 || !Number.isFinite(start) || !Number.isFinite(duration) || duration < 0) {
-      throw new Error(`RTTM line ${index + 1} is not a valid SPEAKER line: ${line}`);
-    }
-    turns.push({ fileId: fields[1], speaker: fields[7], start, end: start + duration });
-  }
-  return turns;
 }

@@ -12,12 +12,12 @@ interface Run {
   stderr: string;
 }
 
-function transcribe(args: string[]): Promise<Run> {
+function transcribe(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [cli, 'transcribe', ...args],
-      { maxBuffer: 16 << 20 },
+      { maxBuffer: 16 << 20, env },
       (error, stdout, stderr) => {
         resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
       },
@@ -32,8 +32,11 @@ describe(
     // whisper-json: Whisper's own output before diarization (the default json is the contract's results).
     const base = ['--model', models.whisperTiny, '--threads', '2', '--format', 'whisper-json'];
 
-    test('decodes a video container and prints the transcription as JSON', async () => {
-      const run = await transcribe([fixtures.audio('conv-en-2spk.mkv'), ...base, '--language', 'en']);
+    test('decodes a video container and prints the transcription as JSON; VAD_MODEL_PATH=off turns the installed VAD off', async () => {
+      const run = await transcribe([fixtures.audio('conv-en-2spk.mkv'), ...base, '--language', 'en'], {
+        ...process.env,
+        VAD_MODEL_PATH: 'off',
+      });
       assert.equal(run.code, 0, run.stderr);
       assert.equal(run.stderr, '', 'whisper.cpp must not log to stderr');
       const body = JSON.parse(run.stdout) as Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LocalEmbeddings } from '../embeddings';
-import { parseRttm } from '../../formats/rttm';
+import { parseRttm } from '../scoring';
 import type { ScoredTurn } from '../scoring';
 import type { LocalSegmentation } from '../segmentation';
 
