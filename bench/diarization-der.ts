@@ -4,19 +4,22 @@
  *   npm run -s build:test && node dist/bench/diarization-der.js [PATH ...] [--verbose] [--embedding-model FILE]
  * Each PATH is a folder (every NAME.wav beside a NAME.rttm in it is one file of the set) or a single
  * NAME.wav; each PATH is one set. Without PATH: the shared sets real/ami (dev set A) and
- * real/ami-dev00 + real/pyannote-sample (dev set B). SEGMENTATION_MODEL_PATH / SHARED_DIR locate
- * the model and fixtures.
+ * real/ami-dev00 + real/pyannote-sample (dev set B). The segmentation model is the one the server
+ * would use (SEGMENTATION_MODEL_PATH, else the one installed under MODELS_DIR); SHARED_DIR locates the fixtures.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { decodeToPcm } from '../libs/audio';
 import { Diarizer, computeDer } from '../libs/diarization';
-import { parseRttm } from '../libs/formats/rttm';
+import { parseRttm } from '../libs/formats';
+import { configuredModelPath } from '../src/config/model-discovery';
 
 const sharedDir = path.resolve(process.env.SHARED_DIR ?? path.join(__dirname, '..', '..', '..', 'shared'));
 const modelPath =
-  process.env.SEGMENTATION_MODEL_PATH ??
-  path.join(sharedDir, 'models', 'segmentation', 'pyannote-segmentation-3.0.int8.onnx');
+  configuredModelPath('SEGMENTATION_MODEL_PATH', {
+    ...process.env,
+    MODELS_DIR: process.env.MODELS_DIR ?? path.join(__dirname, '..', '..', 'models'),
+  }) ?? path.join(sharedDir, 'models', 'segmentation', 'pyannote-segmentation-3.0.int8.onnx');
 
 interface Totals {
   reference: number;

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { configuredModelPath } from '../../src/config/model-discovery';
 
 /** Repository root (this file compiles to dist/test/support/). */
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -18,6 +19,18 @@ export const models = {
   sileroVad: sharedPath('models', 'vad', 'ggml-silero-v6.2.0.bin'),
   segmentation: sharedPath('models', 'segmentation', 'pyannote-segmentation-3.0.int8.onnx'),
 };
+
+/**
+ * The segmentation graph a user of this checkout gets: SEGMENTATION_MODEL_PATH, else the one installed
+ * under MODELS_DIR (setup derives the float-SincNet graph there), else the shared int8 export.
+ */
+export function installedSegmentationModel(): string {
+  const installed = configuredModelPath('SEGMENTATION_MODEL_PATH', {
+    ...process.env,
+    MODELS_DIR: process.env.MODELS_DIR ?? path.join(repoRoot, 'models'),
+  });
+  return installed ?? models.segmentation;
+}
 
 export const fixtures = {
   audio: (name: string): string => sharedPath('fixtures', 'audio', name),

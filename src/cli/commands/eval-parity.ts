@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { decodeToPcm, readWavFile } from '../../../libs/audio';
 import {
@@ -10,21 +9,7 @@ import {
   runParity,
   segmentAudio,
 } from '../../../libs/diarization';
-
-/** The segmentation graph with its SincNet filterbank in float, derived at install time. */
-export const FLOAT_SINCNET_SEGMENTATION = 'pyannote-segmentation-3.0.int8-float-sincnet.onnx';
-export const INT8_SEGMENTATION = 'pyannote-segmentation-3.0.int8.onnx';
-
-/**
- * The segmentation model `eval parity --audio` runs: $SEGMENTATION_MODEL_PATH, else the float-SincNet
- * graph under $MODELS_DIR (default ./models) when installed, else the int8 graph there.
- */
-export function paritySegmentationModel(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.SEGMENTATION_MODEL_PATH) return env.SEGMENTATION_MODEL_PATH;
-  const folder = path.join(env.MODELS_DIR || 'models', 'segmentation');
-  const derived = path.join(folder, FLOAT_SINCNET_SEGMENTATION);
-  return existsSync(derived) ? derived : path.join(folder, INT8_SEGMENTATION);
-}
+import { configuredModelPath } from '../../config/model-discovery';
 
 interface ParityOptions {
   audio?: string;
@@ -44,7 +29,11 @@ export function registerEvalParityCommand(evaluate: Command): void {
     .argument('<dir>', 'a folder with pyannote-intermediates.json and pyannote-output.rttm')
     .option('--audio <file>', "the folder's recording: also compare this project's segmentation of it")
     .option('--format <format>', 'text or json', 'text')
-    .option('--segmentation-model <path>', 'segmentation ONNX model for --audio (default: see README)')
+    .option(
+      '--segmentation-model <path>',
+      'segmentation ONNX model for --audio (default: $SEGMENTATION_MODEL_PATH, else the one installed in MODELS_DIR)',
+      configuredModelPath('SEGMENTATION_MODEL_PATH'),
+    )
     .action(async (dir: string, options: ParityOptions) => {
       if (options.format !== 'text' && options.format !== 'json') {
         throw new Error(`--format must be text or json (got "${options.format}")`);
@@ -62,7 +51,12 @@ export function registerEvalParityCommand(evaluate: Command): void {
           );
         }
         const samples = await readAudio(options.audio);
-        ours = await segmentAudio(options.segmentationModel ?? paritySegmentationModel(), samples);
+        if (!options.segmentationModel) {
+          throw new Error(
+            '--audio needs a segmentation model: install one (npm run models) or pass --segmentation-model',
+          );
+        }
+        ours = await segmentAudio(options.segmentationModel, samples);
       }
       const run = await runParity(fixture, ours);
       process.stdout.write(

@@ -14,8 +14,14 @@ import {
   runParity,
   segmentAudio,
 } from '../../../libs/diarization/parity';
-import { FLOAT_SINCNET_SEGMENTATION, paritySegmentationModel } from '../../../src/cli/commands/eval-parity';
-import { fixtures, repoRoot, sharedPath, skipUnlessPresent } from '../../support/shared-files';
+import { FLOAT_SINCNET_SEGMENTATION_FILE } from '../../../libs/models';
+import {
+  fixtures,
+  installedSegmentationModel,
+  repoRoot,
+  sharedPath,
+  skipUnlessPresent,
+} from '../../support/shared-files';
 
 const PARITY_DIR = sharedPath('fixtures', 'parity');
 /** Every parity folder there is (five in ../shared; more are kept aside to check the result). */
@@ -32,8 +38,8 @@ function audioOf(folder: string): string | null {
   return folder === '02_pyannote_sample' ? fixtures.real('pyannote-sample.wav') : null;
 }
 
-const segmentationModel = path.resolve(repoRoot, paritySegmentationModel());
-const usesFloatSincNet = path.basename(segmentationModel) === FLOAT_SINCNET_SEGMENTATION;
+const segmentationModel = installedSegmentationModel();
+const usesFloatSincNet = path.basename(segmentationModel) === FLOAT_SINCNET_SEGMENTATION_FILE;
 /**
  * Segmentation against pyannote's fp32 model, per clip. The float-SincNet graph must match it; the
  * plain int8 graph's SincNet filterbank is built from quantized values, so it only does this well
