@@ -1,2 +1,5 @@
-export { computeDer } from './der';
+export { aggregateDer, computeDer } from './der';
 export type { DerResult, ScoredTurn } from './der';
+export { pairRecordings } from './recordings';
+export type { Recording, RecordingPair } from './recordings';
+export { clipTurns, parseUem } from './uem';
