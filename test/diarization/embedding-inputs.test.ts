@@ -3,9 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { readWavFile } from '../../libs/audio';
-import { FbankExtractor } from '../../libs/diarization';
+import { FbankExtractor, ModelLoadError } from '../../libs/diarization';
 import { ChunkFeatures } from '../../libs/diarization/embeddings/chunk-features';
 import { EmbeddingModel } from '../../libs/diarization/embeddings/embedding';
 import type { LocalSegmentation } from '../../libs/diarization/segmentation/segmentation';
@@ -175,4 +176,26 @@ describe('both speaker-embedding exports load and give one embedding per active 
       }
     },
   );
+
+  test('a graph with other inputs is refused, naming them', async () => {
+    const model = onnx.ModelProto.decode(buildStandInEmbeddingModel(80, 16).bytes);
+    const extra = (name: string, rank: number): onnx.IValueInfoProto => ({
+      name,
+      type: {
+        tensorType: {
+          elemType: onnx.TensorProto.DataType.FLOAT,
+          shape: { dim: Array.from({ length: rank }, () => ({ dimParam: 'n' })) },
+        },
+      },
+    });
+    model.graph?.input?.push(extra('first', 2), extra('second', 4));
+    const file = path.join(dir, 'three-inputs.onnx');
+    writeFileSync(file, onnx.ModelProto.encode(model).finish());
+    await assert.rejects(
+      EmbeddingModel.load(file, { threads: 1 }),
+      (error: unknown) =>
+        error instanceof ModelLoadError &&
+        /found inputs \[feats \(rank 3\), first \(rank 2\), second \(rank 4\)\]/.test(error.message),
+    );
+  });
 });
