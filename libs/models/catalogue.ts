@@ -32,6 +32,10 @@ const WHISPER_CPP = 'https://huggingface.co/ggerganov/whisper.cpp/resolve/main';
 const WHISPER_VAD = 'https://huggingface.co/ggml-org/whisper-vad/resolve/main';
 // sherpa-onnx's release tag really is spelled "recongition".
 const SHERPA_EMBEDDING = 'https://github.com/k2-fsa/sherpa-onnx/releases/download/speaker-recongition-models';
+// pyannote's own WeSpeaker export (inputs fbank + weights), as packed into one file by the dia project;
+// pinned to a revision, its SHA-256 as that project publishes it.
+const PYANNOTE_WESPEAKER =
+  'https://huggingface.co/FinDIT-Studio/dia-models/resolve/38168b544a562dec24d49e63786c16e80782eeaf/wespeaker_resnet34_lm.onnx';
 const SHERPA_SEGMENTATION =
   'https://github.com/k2-fsa/sherpa-onnx/releases/download/speaker-segmentation-models';
 
@@ -98,6 +102,21 @@ function upstreamCatalogue(): ModelSpec[] {
       checksum: null,
       size: '~7 MiB archive',
     },
+    {
+      name: 'wespeaker-resnet34-lm-pyannote',
+      kind: 'embedding',
+      description:
+        "WeSpeaker ResNet34-LM as pyannote community-1 runs it: pyannote's export, fbank + per-frame weights in " +
+        '(masked pooling), the embeddings its PLDA expects (CC BY 4.0)',
+      // Sorts before sherpa-onnx's file names, so model discovery takes it where both are installed.
+      fileName: 'wespeaker-resnet34-lm-pyannote.onnx',
+      url: PYANNOTE_WESPEAKER,
+      checksum: {
+        algorithm: 'sha256',
+        hex: '4c15c6be4235318d092c9d347e00c68ba476136d6172f675f76ad6b0c2661f01',
+      },
+      size: '26 MiB',
+    },
     ...[
       [
         'wespeaker-resnet34-lm',
@@ -113,7 +132,7 @@ function upstreamCatalogue(): ModelSpec[] {
     ].map(([name, fileName, description]): ModelSpec => ({
       name,
       kind: 'embedding',
-      description: `${description}, speaker-embedding ONNX from sherpa-onnx (CC BY 4.0 / Apache-2.0)`,
+      description: `${description}, sherpa-onnx export: features in only, each speaker's frames selected (CC BY 4.0 / Apache-2.0)`,
       fileName,
       url: `${SHERPA_EMBEDDING}/${fileName}`,
       checksum: null,
@@ -139,14 +158,14 @@ export const DEFAULT_MODEL_NAMES = [
   'base',
   'silero-v6.2.0',
   'pyannote-segmentation-3.0',
-  'wespeaker-resnet34-lm',
+  'wespeaker-resnet34-lm-pyannote',
 ];
 
 /** Short names for the default model of a kind. */
 const ALIASES: Record<string, string> = {
   vad: 'silero-v6.2.0',
   segmentation: 'pyannote-segmentation-3.0',
-  embedding: 'wespeaker-resnet34-lm',
+  embedding: 'wespeaker-resnet34-lm-pyannote',
 };
 
 /** Specs for the given names (or the defaults), in order, without duplicates; UnknownModelError otherwise. */

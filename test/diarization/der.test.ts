@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { computeDer } from '../../libs/diarization';
+import { aggregateDer, clipTurns, computeDer, pairRecordings, parseUem } from '../../libs/diarization';
 
 const close = (actual: number, expected: number, message?: string): void =>
   assert.ok(Math.abs(actual - expected) < 1e-9, `${message ?? ''} expected ${expected}, got ${actual}`);
@@ -111,5 +111,57 @@ describe('computeDer (collar 0, overlap scored, optimal mapping)', () => {
   test('nothing to score is 0, hypothesis speech without reference is infinite', () => {
     close(computeDer([], []).der, 0);
     assert.equal(computeDer([], [{ speaker: 1, start: 0, end: 1 }]).der, Infinity);
+  });
+});
+
+describe('DER over a set of files', () => {
+  test('the aggregate is total error over total reference speech, not a mean of per-file rates', () => {
+    // A long file scored 10 % and a short one 100 %: the mean of rates would say 55 %.
+    const long = computeDer([{ speaker: 'A', start: 0, end: 90 }], [{ speaker: 'x', start: 0, end: 81 }]);
+    const short = computeDer([{ speaker: 'A', start: 0, end: 10 }], []);
+    close(long.der, 0.1);
+    close(short.der, 1);
+    const total = aggregateDer([long, short]);
+    close(total.der, 19 / 100);
+    close(total.miss, 19 / 100);
+    close(total.referenceSeconds, 100);
+    close(total.missSeconds, 19);
+  });
+
+  test('recordings pair by file id, then by file stem; unmatched ones are reported', () => {
+    const rec = (id: string, stem = id) => ({ id, stem, turns: [] });
+    const { pairs, unmatched } = pairRecordings(
+      [rec('a'), rec('b'), rec('clip', 'c'), rec('d')],
+      [rec('b'), rec('zzz', 'a'), rec('x', 'clip'), rec('e')],
+    );
+    assert.deepEqual(
+      pairs.map((pair) => [pair.id, pair.hypothesis?.id ?? null]),
+      [
+        ['a', 'zzz'],
+        ['b', 'b'],
+        ['clip', 'x'],
+        ['d', null],
+      ],
+    );
+    assert.deepEqual(
+      unmatched.map((recording) => recording.id),
+      ['e'],
+    );
+    // Two single files pair whatever their names.
+    assert.equal(pairRecordings([rec('one')], [rec('other')]).pairs[0].hypothesis?.id, 'other');
+  });
+
+  test('a UEM limits scoring to its regions', () => {
+    const regions = parseUem(';; comment\nf 1 1.0 5.0\nf 1 8 9\ng 1 0 1\n');
+    assert.deepEqual(regions.get('f'), [
+      [1, 5],
+      [8, 9],
+    ]);
+    const ref = clipTurns([{ speaker: 'A', start: 0, end: 10 }], regions.get('f') ?? []);
+    assert.deepEqual(ref, [
+      { speaker: 'A', start: 1, end: 5 },
+      { speaker: 'A', start: 8, end: 9 },
+    ]);
+    assert.throws(() => parseUem('f 1 3 2\n'), /UEM line 1/);
   });
 });

@@ -45,7 +45,16 @@ function oneWindow(spans: [number, number][]): LocalSegmentation {
   };
 }
 
-/** What the stand-in should output, computed independently: mean over frames of (CMN'd fbank)^2, times W. */
+/** fbank frame j lies over segmentation frame floor(j * 589 / 998) (nearest-neighbour stretching). */
+function segFrameOf(j: number, fbankFrames: number): number {
+  return Math.floor((j * 589) / fbankFrames);
+}
+
+/**
+ * What the stand-in should output, computed independently: the window's fbank minus its mean over the
+ * whole window (pyannote's per-chunk CMN), rows under segmentation frames [first, end), then
+ * mean over those rows of features^2, times W.
+ */
 function expectedEmbedding(
   samples: Float32Array,
   firstSegFrame: number,
@@ -54,17 +63,17 @@ function expectedEmbedding(
 ): number[] {
   const fbank = new FbankExtractor({ numMelBins: MEL, window: 'hamming', inputScale: 32768 });
   const features = fbank.compute(samples);
+  const frames = fbank.numFrames(samples.length);
   const rows: number[] = [];
-  for (let j = 0; j < fbank.numFrames(samples.length); j++) {
-    const centre = (j * 160 + 200) / 16000;
-    // The segmentation frame whose middle is nearest the fbank frame's centre.
-    const segFrame = Math.min(588, Math.max(0, Math.round((centre - 991 / 32000) / (270 / 16000))));
+  for (let j = 0; j < frames; j++) {
+    const segFrame = segFrameOf(j, frames);
     if (segFrame >= firstSegFrame && segFrame < endSegFrame) rows.push(j);
   }
   const used = rows.slice(0, keep ?? rows.length);
   const out = new Array<number>(DIM).fill(0);
   for (let b = 0; b < MEL; b++) {
-    const mean = used.reduce((sum, j) => sum + features[j * MEL + b], 0) / used.length;
+    let mean = 0;
+    for (let j = 0; j < frames; j++) mean += features[j * MEL + b] / frames;
     const power = used.reduce((sum, j) => sum + (features[j * MEL + b] - mean) ** 2, 0) / used.length;
     for (let d = 0; d < DIM; d++) out[d] += power * weights[b * DIM + d];
   }
@@ -98,6 +107,7 @@ describe('speaker-embedding path through ONNX Runtime (stand-in WeSpeaker graph 
     const model = await EmbeddingModel.load(modelPath, { threads: 1 });
     try {
       assert.deepEqual(model.info, {
+        inputs: 'frame-selection',
         sampleRate: 16000,
         numMelBins: MEL,
         inputScale: 32768,
@@ -109,7 +119,7 @@ describe('speaker-embedding path through ONNX Runtime (stand-in WeSpeaker graph 
     }
   });
 
-  test('each local speaker is embedded from the frames where it talks alone (masked pooling)', async () => {
+  test('each local speaker is embedded from the frames where it talks alone, fbank normalized over the window', async () => {
     const model = await EmbeddingModel.load(modelPath, { threads: 1 });
     try {
       const samples = syntheticAudio();
@@ -138,11 +148,9 @@ describe('speaker-embedding path through ONNX Runtime (stand-in WeSpeaker graph 
         [290, 589],
       ]);
       const result = await model.embed(samples, seg, { batchSize: 3 });
-      const fbank = new FbankExtractor();
+      const frames = new FbankExtractor().numFrames(160000);
       const lengthOf = (a: number, b: number): number =>
-        Array.from({ length: fbank.numFrames(160000) }, (_, j) =>
-          Math.min(588, Math.max(0, Math.round(((j * 160 + 200) / 16000 - 991 / 32000) / (270 / 16000)))),
-        ).filter((f) => f >= a && f < b).length;
+        Array.from({ length: frames }, (_, j) => segFrameOf(j, frames)).filter((f) => f >= a && f < b).length;
       const shorter = Math.min(lengthOf(0, 290), lengthOf(290, 589));
       assert.ok(shorter >= 0.8 * Math.max(lengthOf(0, 290), lengthOf(290, 589)));
       assertClose(result.vectors.subarray(0, DIM), expectedEmbedding(samples, 0, 290, shorter), 'speaker 0');

@@ -71,6 +71,7 @@ describe(
         'base.en',
         'silero-v6.2.0',
         'pyannote-segmentation-3.0',
+        'wespeaker-resnet34-lm-pyannote',
         'wespeaker-resnet34-lm',
       ]) {
         assert.match(run.stdout, new RegExp(`^[* ] ${name.replace('.', '\\.')}\\s`, 'm'), name);
@@ -121,7 +122,7 @@ describe(
         ['base', 'whisper', 'whisper/ggml-base.bin'],
         ['silero-v6.2.0', 'vad', 'vad/ggml-silero-v6.2.0.bin'],
         ['pyannote-segmentation-3.0', 'segmentation', 'segmentation/pyannote-segmentation-3.0.int8.onnx'],
-        ['wespeaker-resnet34-lm', 'embedding', 'embedding/wespeaker_en_voxceleb_resnet34_LM.onnx'],
+        ['wespeaker-resnet34-lm-pyannote', 'embedding', 'embedding/wespeaker-resnet34-lm-pyannote.onnx'],
       ]);
       assert.match(run.stderr, /npm run models -- --from/);
       assert.deepEqual(filesUnder(modelsDir), []);

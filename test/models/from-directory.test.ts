@@ -167,7 +167,7 @@ describe('installing from a local folder', () => {
     assert.deepEqual(
       error.missing.map((missing) => [missing.label, path.relative(modelsDir, missing.path)]),
       [
-        ['wespeaker-resnet34-lm', 'embedding/wespeaker_en_voxceleb_resnet34_LM.onnx'],
+        ['wespeaker-resnet34-lm-pyannote', 'embedding/wespeaker-resnet34-lm-pyannote.onnx'],
         ['large-v3-turbo', 'whisper/ggml-large-v3-turbo.bin'],
       ],
     );

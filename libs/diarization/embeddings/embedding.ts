@@ -1,16 +1,32 @@
+import { forEachConcurrently } from '../common';
 import { InferenceError, ModelLoadError, throwIfAborted } from '../errors';
-import { FbankExtractor, type WindowType } from './fbank';
-import type { InferencePool } from '../inference';
-import type { ValueInfo } from '../inference';
+import type { InferencePool, NamedFeeds, ValueInfo } from '../inference';
 import { metadataInteger } from '../inference';
 import { type SessionConfig, loadOnnxModel } from '../inference';
 import type { LocalSegmentation } from '../segmentation';
+import { ChunkFeatures } from './chunk-features';
+import { FbankExtractor, type WindowType } from './fbank';
+import {
+  type MaskedPoolingInputs,
+  type PreparedEmbeddingGraph,
+  SPEAKER_CHUNK_INPUT,
+  prepareEmbeddingGraph,
+} from './shared-trunk-graph';
+import { maskedFrameRows, speakerMask } from './speaker-masks';
 
 const MODEL_NAME = 'speaker-embedding model';
-/** Speakers batched together keep at least this share of their frames. */
+/** Speakers batched together keep at least this share of their frames (single-input graphs). */
 const MIN_LENGTH_RATIO = 0.8;
 
+/**
+ * How a graph is told which frames are a speaker's: `masked-pooling` (pyannote's WeSpeaker export:
+ * the chunk's fbank plus per-frame weights, weighted pooling inside) or `frame-selection` (sherpa-onnx's
+ * WeSpeaker export: one input, pooling over every frame it is given, so it gets the speaker's frames).
+ */
+export type EmbeddingInputs = 'masked-pooling' | 'frame-selection';
+
 export interface EmbeddingModelInfo {
+  inputs: EmbeddingInputs;
   sampleRate: number;
   numMelBins: number;
   /** Samples are scaled to the 16-bit integer range first (WeSpeaker) unless the model says they are normalized. */
@@ -20,7 +36,7 @@ export interface EmbeddingModelInfo {
 }
 
 /**
- * One embedding per (window, local speaker) that talked enough: `vectors[(chunk * numLocalSpeakers + s) * dim ...]`,
+ * One embedding per (window, local speaker) that talks in the window: `vectors[(chunk * numLocalSpeakers + s) * dim ...]`,
  * `valid[...]` = 1 where computed.
  */
 export interface LocalEmbeddings {
@@ -30,178 +46,203 @@ export interface LocalEmbeddings {
 }
 
 export interface EmbedOptions {
+  /** (window, speaker) pairs per run; the masked-pooling graph takes whole windows (ceil(batchSize / speakers)). */
   batchSize: number;
-  /** Fewest fbank frames (10 ms) an embedding is computed from. */
+  /** Single-input graphs: fewest fbank frames (10 ms) an embedding is computed from; default 50. */
   minFrames?: number;
   signal?: AbortSignal;
   onProgress?: (fraction: number) => void;
 }
 
 /**
- * A WeSpeaker / 3D-Speaker style ONNX model: Kaldi fbank features [N, T, mel] in, [N, D] embeddings
- * out. Its statistics pooling runs over whatever frames it is given, so masking a speaker is done by
- * giving it only that speaker's frames.
+ * A WeSpeaker-style ONNX speaker-embedding model on Kaldi fbank features. Each local speaker of each
+ * segmentation chunk that talks in it is embedded as pyannote does: the chunk's fbank, mean-normalized
+ * over the chunk, with the speaker's non-overlapped frames (all its frames when those are too few).
  */
 export class EmbeddingModel {
   private constructor(
     private readonly pool: InferencePool,
-    private readonly inputName: string,
+    private readonly featuresInput: string,
+    private readonly pooling: MaskedPoolingInputs | null,
     private readonly outputName: string,
     readonly info: EmbeddingModelInfo,
   ) {}
 
   static async load(modelPath: string, config: SessionConfig): Promise<EmbeddingModel> {
-    const { pool, metadata } = await loadOnnxModel(modelPath, config, MODEL_NAME);
-    if (pool.inputs.length !== 1 || pool.outputs.length < 1) {
+    let prepared: PreparedEmbeddingGraph | undefined;
+    const { pool, metadata } = await loadOnnxModel(modelPath, config, MODEL_NAME, (bytes) => {
+      prepared = prepareEmbeddingGraph(bytes);
+      return prepared.bytes;
+    });
+    const pooling = prepared?.pooling ?? null;
+    const featuresInput = pooling?.features ?? pool.inputs[0]?.name;
+    const features = pool.inputs.find((input) => input.name === featuresInput);
+    const inputShape = tensorShape(features);
+    if (!features || pool.outputs.length < 1 || (inputShape && inputShape.length !== 3)) {
       await pool.close();
       throw new ModelLoadError(
-        `${MODEL_NAME}: expected one feature input, found inputs [${pool.inputs.map((v) => v.name).join(', ')}]`,
+        `${MODEL_NAME}: input must be [batch, frames, mel bins], found inputs ` +
+          `[${pool.inputs.map((v) => `${v.name} [${v.shape?.join(', ') ?? ''}]`).join(', ')}]`,
       );
     }
-    const inputShape = tensorShape(pool.inputs[0]);
     const outputShape = tensorShape(pool.outputs[0]);
-    const melFromShape = typeof inputShape?.[2] === 'number' ? inputShape[2] : undefined;
-    if (inputShape && inputShape.length !== 3) {
-      await pool.close();
-      throw new ModelLoadError(
-        `${MODEL_NAME}: input must be [batch, frames, mel bins], got [${inputShape.join(', ')}]`,
-      );
-    }
     const framework = metadata.get('framework') ?? 'wespeaker';
     const info: EmbeddingModelInfo = {
+      inputs: pooling ? 'masked-pooling' : 'frame-selection',
       sampleRate: metadataInteger(metadata, 'sample_rate', 16000, MODEL_NAME),
-      numMelBins: melFromShape ?? metadataInteger(metadata, 'feature_dim', 80, MODEL_NAME),
+      numMelBins:
+        typeof inputShape?.[2] === 'number'
+          ? inputShape[2]
+          : metadataInteger(metadata, 'feature_dim', 80, MODEL_NAME),
       inputScale: metadataInteger(metadata, 'normalize_samples', 0, MODEL_NAME) === 1 ? 1 : 32768,
       window: framework === '3d-speaker' ? 'povey' : 'hamming',
       dimension: typeof outputShape?.[1] === 'number' ? outputShape[1] : null,
     };
-    return new EmbeddingModel(pool, pool.inputs[0].name, pool.outputs[0].name, info);
+    return new EmbeddingModel(pool, features.name, pooling, pool.outputs[0].name, info);
   }
 
-  /**
-   * Embeds every local speaker of every window from the frames where it talks alone (all its frames
-   * if those are too few), as pyannote 3.1 does. Features are computed once per batch of windows over
-   * their common span, mean-normalized per speaker, and tiled to the batch's longest sequence so that
-   * one tensor holds the batch without changing any item's pooled statistics.
-   */
+  /** Embeds every local speaker of every window where it talks; see {@link LocalEmbeddings}. */
   async embed(
     samples: Float32Array,
     seg: LocalSegmentation,
     options: EmbedOptions,
   ): Promise<LocalEmbeddings> {
-    const { numChunks, framesPerChunk, numLocalSpeakers: k, activity, stepSamples, windowSamples } = seg;
     const fbank = new FbankExtractor({
       sampleRate: this.info.sampleRate,
       numMelBins: this.info.numMelBins,
       window: this.info.window,
       inputScale: this.info.inputScale,
     });
-    const mel = fbank.numMelBins;
-    const minFrames = options.minFrames ?? 50;
-    const featuresPerWindow = fbank.numFrames(windowSamples);
-    // Segmentation frame under each fbank frame's centre.
-    const segFrameOf = new Int32Array(featuresPerWindow);
-    for (let j = 0; j < featuresPerWindow; j++) {
-      const centre = (j * fbank.frameShift + fbank.frameLength / 2) / this.info.sampleRate;
-      const f = Math.round((centre - seg.frames.duration / 2) / seg.frames.step);
-      segFrameOf[j] = Math.min(framesPerChunk - 1, Math.max(0, f));
-    }
-    const chunksPerBatch = Math.max(1, Math.ceil(options.batchSize / k));
-    let dimension = this.info.dimension ?? 0;
-    let vectors = new Float32Array(dimension > 0 ? numChunks * k * dimension : 0);
-    const valid = new Uint8Array(numChunks * k);
-    const padded = new Float32Array(windowSamples);
-
-    for (let first = 0; first < numChunks; first += chunksPerBatch) {
-      throwIfAborted(options.signal);
-      const last = Math.min(numChunks, first + chunksPerBatch);
-      const items: { index: number; frames: Float32Array; length: number }[] = [];
-      for (let c = first; c < last; c++) {
-        const start = c * stepSamples;
-        padded.fill(0);
-        padded.set(samples.subarray(start, Math.min(samples.length, start + windowSamples)));
-        const features = fbank.compute(padded);
-        for (let s = 0; s < k; s++) {
-          const selected = this.selectFrames(activity, c, s, k, framesPerChunk, segFrameOf, minFrames);
-          if (!selected) continue;
-          items.push({
-            index: c * k + s,
-            frames: gatherNormalized(features, selected, mel),
-            length: selected.length,
-          });
-        }
-      }
-      // Items of similar length share a run, each cut to the shortest of them: every embedding is the
-      // model's own output on a real subset of that speaker's frames (padding would bias the pooling).
-      items.sort((a, b) => b.length - a.length);
-      for (let i = 0; i < items.length;) {
-        let j = i + 1;
-        while (j < items.length && items[j].length >= MIN_LENGTH_RATIO * items[i].length) j++;
-        const group = items.slice(i, j);
-        i = j;
-        const length = group[group.length - 1].length;
-        const input = new Float32Array(group.length * length * mel);
-        group.forEach((item, g) => input.set(item.frames.subarray(0, length * mel), g * length * mel));
-        const output = await this.run(input, group.length, length, mel);
-        if (dimension === 0) {
-          dimension = output.dimension;
-          vectors = new Float32Array(numChunks * k * dimension);
-        } else if (output.dimension !== dimension) {
-          throw new InferenceError(
-            `${MODEL_NAME}: embedding size changed from ${dimension} to ${output.dimension}`,
-          );
-        }
-        group.forEach((item, g) => {
-          const vector = output.data.subarray(g * dimension, (g + 1) * dimension);
-          if (!vector.every(Number.isFinite)) return;
-          vectors.set(vector, item.index * dimension);
-          valid[item.index] = 1;
-        });
-      }
-      options.onProgress?.(last / numChunks);
-    }
+    const features = new ChunkFeatures(samples, fbank, seg.windowSamples, seg.stepSamples);
+    const store = new EmbeddingStore(seg.numChunks * seg.numLocalSpeakers, this.info.dimension);
+    if (this.pooling) await this.embedMasked(features, seg, store, options);
+    else await this.embedSelected(features, seg, store, options);
     throwIfAborted(options.signal);
-    return { dimension, vectors, valid };
+    return store.result();
   }
 
   async release(): Promise<void> {
     await this.pool.close();
   }
 
-  /** Fbank frame indices where local speaker s of chunk c talks alone, or talks at all as a fallback. */
-  private selectFrames(
-    activity: Uint8Array,
-    c: number,
-    s: number,
-    k: number,
-    framesPerChunk: number,
-    segFrameOf: Int32Array,
-    minFrames: number,
-  ): Int32Array | null {
-    const clean: number[] = [];
-    const any: number[] = [];
-    for (let j = 0; j < segFrameOf.length; j++) {
-      const base = (c * framesPerChunk + segFrameOf[j]) * k;
-      if (!activity[base + s]) continue;
-      any.push(j);
-      let others = 0;
-      for (let t = 0; t < k; t++) if (t !== s) others += activity[base + t];
-      if (others === 0) clean.push(j);
+  /**
+   * Two-input graph: each run takes whole chunks (fbank once per chunk) with one weights row per
+   * speaker that talks in them; the rewritten graph runs its trunk once per chunk. Runs go to every
+   * inference thread at once.
+   */
+  private async embedMasked(
+    features: ChunkFeatures,
+    seg: LocalSegmentation,
+    store: EmbeddingStore,
+    options: EmbedOptions,
+  ): Promise<void> {
+    const pooling = this.pooling as MaskedPoolingInputs;
+    const { numChunks, numLocalSpeakers: k, framesPerChunk } = seg;
+    const chunksPerRun = Math.max(1, Math.ceil(options.batchSize / k));
+    const runs: number[][] = [];
+    let pending: number[] = [];
+    for (let c = 0; c < numChunks; c++) {
+      if (!chunkHasSpeech(seg, c)) continue;
+      pending.push(c);
+      if (pending.length === chunksPerRun) {
+        runs.push(pending);
+        pending = [];
+      }
     }
-    if (clean.length >= minFrames) return Int32Array.from(clean);
-    if (any.length >= minFrames) return Int32Array.from(any);
-    return null;
+    if (pending.length > 0) runs.push(pending);
+    const frameCount = features.framesPerChunk;
+    const mel = this.info.numMelBins;
+    let done = 0;
+    await forEachConcurrently(runs.length, this.pool.size, async (r) => {
+      throwIfAborted(options.signal);
+      const chunks = runs[r];
+      const fbankRows = new Float32Array(chunks.length * frameCount * mel);
+      const masks: Float32Array[] = [];
+      const rowChunk: bigint[] = [];
+      const indices: number[] = [];
+      chunks.forEach((c, i) => {
+        fbankRows.set(features.chunk(c), i * frameCount * mel);
+        for (let s = 0; s < k; s++) {
+          const mask = speakerMask(seg, c, s);
+          if (!mask) continue;
+          masks.push(mask);
+          rowChunk.push(BigInt(i));
+          indices.push(c * k + s);
+        }
+      });
+      const weights = new Float32Array(masks.length * framesPerChunk);
+      masks.forEach((mask, i) => weights.set(mask, i * framesPerChunk));
+      const output = await this.run(
+        {
+          [pooling.features]: { type: 'float32', data: fbankRows, dims: [chunks.length, frameCount, mel] },
+          [pooling.weights]: { type: 'float32', data: weights, dims: [masks.length, framesPerChunk] },
+          [SPEAKER_CHUNK_INPUT]: { type: 'int64', data: BigInt64Array.from(rowChunk), dims: [masks.length] },
+        },
+        masks.length,
+      );
+      store.put(indices, output);
+      done++;
+      options.onProgress?.(done / runs.length);
+    });
   }
 
-  private async run(
-    input: Float32Array,
-    batch: number,
-    frames: number,
-    mel: number,
-  ): Promise<{ data: Float32Array; dimension: number }> {
-    const results = await this.pool.run({
-      [this.inputName]: { type: 'float32', data: input, dims: [batch, frames, mel] },
-    });
+  /**
+   * Single-input graph: each speaker's rows of its chunk's (mean-normalized) fbank, selected by its
+   * mask stretched to the fbank frames, as pyannote's ONNX WeSpeaker path does. Speakers of similar
+   * length share a run, each cut to the shortest of them (padding would bias the pooling).
+   */
+  private async embedSelected(
+    features: ChunkFeatures,
+    seg: LocalSegmentation,
+    store: EmbeddingStore,
+    options: EmbedOptions,
+  ): Promise<void> {
+    const { numChunks, numLocalSpeakers: k } = seg;
+    const mel = this.info.numMelBins;
+    const minFrames = options.minFrames ?? 50;
+    const chunksPerBatch = Math.max(1, Math.ceil(options.batchSize / k)) * this.pool.size;
+    for (let first = 0; first < numChunks; first += chunksPerBatch) {
+      throwIfAborted(options.signal);
+      const last = Math.min(numChunks, first + chunksPerBatch);
+      const items: { index: number; frames: Float32Array; length: number }[] = [];
+      for (let c = first; c < last; c++) {
+        if (!chunkHasSpeech(seg, c)) continue;
+        const rows = features.chunk(c);
+        for (let s = 0; s < k; s++) {
+          const mask = speakerMask(seg, c, s);
+          const selected = mask ? maskedFrameRows(mask, features.framesPerChunk) : null;
+          if (!selected || selected.length < minFrames) continue;
+          items.push({ index: c * k + s, frames: gatherRows(rows, selected, mel), length: selected.length });
+        }
+      }
+      items.sort((a, b) => b.length - a.length);
+      const groups: (typeof items)[] = [];
+      for (let i = 0; i < items.length;) {
+        let j = i + 1;
+        while (j < items.length && items[j].length >= MIN_LENGTH_RATIO * items[i].length) j++;
+        groups.push(items.slice(i, j));
+        i = j;
+      }
+      await forEachConcurrently(groups.length, this.pool.size, async (g) => {
+        const group = groups[g];
+        const length = group[group.length - 1].length;
+        const input = new Float32Array(group.length * length * mel);
+        group.forEach((item, i) => input.set(item.frames.subarray(0, length * mel), i * length * mel));
+        const output = await this.run(
+          { [this.featuresInput]: { type: 'float32', data: input, dims: [group.length, length, mel] } },
+          group.length,
+        );
+        store.put(
+          group.map((item) => item.index),
+          output,
+        );
+      });
+      options.onProgress?.(last / numChunks);
+    }
+  }
+
+  private async run(feeds: NamedFeeds, batch: number): Promise<{ data: Float32Array; dimension: number }> {
+    const results = await this.pool.run(feeds);
     const output = results[this.outputName];
     if (!output || output.dims.length !== 2 || output.dims[0] !== batch) {
       throw new InferenceError(
@@ -212,22 +253,54 @@ export class EmbeddingModel {
   }
 }
 
+/** Embeddings as runs finish, in any order; the size comes from the model or its first output. */
+class EmbeddingStore {
+  private vectors: Float32Array;
+  private readonly valid: Uint8Array;
+
+  constructor(
+    private readonly pairs: number,
+    private dimension: number | null,
+  ) {
+    this.vectors = new Float32Array(dimension ? pairs * dimension : 0);
+    this.valid = new Uint8Array(pairs);
+  }
+
+  put(indices: readonly number[], output: { data: Float32Array; dimension: number }): void {
+    if (this.dimension === null || this.vectors.length === 0) {
+      this.dimension = output.dimension;
+      this.vectors = new Float32Array(this.pairs * output.dimension);
+    } else if (output.dimension !== this.dimension) {
+      throw new InferenceError(
+        `${MODEL_NAME}: embedding size changed from ${this.dimension} to ${output.dimension}`,
+      );
+    }
+    const dim = output.dimension;
+    indices.forEach((index, i) => {
+      const vector = output.data.subarray(i * dim, (i + 1) * dim);
+      if (!vector.every(Number.isFinite)) return;
+      this.vectors.set(vector, index * dim);
+      this.valid[index] = 1;
+    });
+  }
+
+  result(): LocalEmbeddings {
+    return { dimension: this.dimension ?? 0, vectors: this.vectors, valid: this.valid };
+  }
+}
+
+function chunkHasSpeech(seg: LocalSegmentation, c: number): boolean {
+  const size = seg.framesPerChunk * seg.numLocalSpeakers;
+  for (let i = c * size; i < (c + 1) * size; i++) if (seg.activity[i]) return true;
+  return false;
+}
+
 function tensorShape(value: ValueInfo | undefined): readonly (number | string)[] | null {
   return value?.shape ?? null;
 }
 
-/** The selected feature rows, minus their mean (WeSpeaker's CMN over the utterance). */
-function gatherNormalized(features: Float32Array, rows: Int32Array, mel: number): Float32Array {
+function gatherRows(features: Float32Array, rows: Int32Array, mel: number): Float32Array {
   const out = new Float32Array(rows.length * mel);
-  const mean = new Float64Array(mel);
-  rows.forEach((row, i) => {
-    for (let b = 0; b < mel; b++) {
-      const value = features[row * mel + b];
-      out[i * mel + b] = value;
-      mean[b] += value;
-    }
-  });
-  for (let b = 0; b < mel; b++) mean[b] /= rows.length;
-  for (let i = 0; i < rows.length; i++) for (let b = 0; b < mel; b++) out[i * mel + b] -= mean[b];
+  rows.forEach((row, i) => out.set(features.subarray(row * mel, (row + 1) * mel), i * mel));
   return out;
 }

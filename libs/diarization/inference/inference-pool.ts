@@ -5,6 +5,7 @@ import type {
   InferenceTask,
   InferenceWorkerData,
   ModelDescription,
+  NamedFeeds,
   NamedTensors,
   ValueInfo,
 } from './inference-protocol';
@@ -67,7 +68,7 @@ export class InferencePool {
   }
 
   /** Runs the model on one batch; the feeds' buffers are moved to the inference thread (unusable here after). */
-  async run(feeds: NamedTensors): Promise<NamedTensors> {
+  async run(feeds: NamedFeeds): Promise<NamedTensors> {
     const transferList = Object.values(feeds).map((tensor) => tensor.data.buffer as ArrayBuffer);
     try {
       return (await this.pool.run({ kind: 'run', feeds }, { transferList })) as NamedTensors;

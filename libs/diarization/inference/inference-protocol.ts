@@ -7,7 +7,16 @@ export interface TensorData {
   dims: number[];
 }
 
+/** An index tensor fed to a model (outputs are always float32). */
+export interface IndexTensorData {
+  type: 'int64';
+  data: BigInt64Array;
+  dims: number[];
+}
+
 export type NamedTensors = Record<string, TensorData>;
+
+export type NamedFeeds = Record<string, TensorData | IndexTensorData>;
 
 /** The shape ONNX Runtime reports for an input or output; null where it is not a tensor. */
 export interface ValueInfo {
@@ -21,7 +30,7 @@ export interface InferenceWorkerData {
   config: SessionConfig;
 }
 
-export type InferenceTask = { kind: 'describe' } | { kind: 'run'; feeds: NamedTensors };
+export type InferenceTask = { kind: 'describe' } | { kind: 'run'; feeds: NamedFeeds };
 
 export interface ModelDescription {
   inputs: ValueInfo[];

@@ -24,7 +24,10 @@ export default async function handle(task: InferenceTask): Promise<ModelDescript
   }
   const feeds: Record<string, ort.Tensor> = {};
   for (const [name, tensor] of Object.entries(task.feeds)) {
-    feeds[name] = new ort.Tensor(tensor.type, tensor.data, tensor.dims);
+    feeds[name] =
+      tensor.type === 'int64'
+        ? new ort.Tensor('int64', tensor.data, tensor.dims)
+        : new ort.Tensor('float32', tensor.data, tensor.dims);
   }
   const results = await opened.run(feeds);
   const outputs: NamedTensors = {};

@@ -22,11 +22,15 @@ export interface LoadedModel {
   metadata: Map<string, string>;
 }
 
-/** Reads an ONNX file once, takes its metadata from the bytes and opens it on its inference threads. */
+/**
+ * Reads an ONNX file once, takes its metadata from the bytes and opens it on its inference threads;
+ * `prepare` may rewrite the graph first (given the bytes and metadata, it returns the bytes to open).
+ */
 export async function loadOnnxModel(
   modelPath: string,
   config: SessionConfig,
   modelName: string,
+  prepare?: (bytes: Uint8Array, metadata: Map<string, string>) => Uint8Array,
 ): Promise<LoadedModel> {
   let bytes: Uint8Array;
   try {
@@ -41,6 +45,13 @@ export async function loadOnnxModel(
     metadata = readOnnxMetadata(bytes);
   } catch (error) {
     throw new ModelLoadError(`${modelName}: ${modelPath}: ${errorMessage(error)}`, { cause: error });
+  }
+  if (prepare) {
+    try {
+      bytes = prepare(bytes, metadata);
+    } catch (error) {
+      throw new ModelLoadError(`${modelName}: ${modelPath}: ${errorMessage(error)}`, { cause: error });
+    }
   }
   const pool = await InferencePool.open(
     bytes,

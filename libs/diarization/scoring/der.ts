@@ -15,6 +15,10 @@ export interface DerResult {
   confusion: number;
   /** Total reference speaker time (overlapped speech counts once per speaker). */
   referenceSeconds: number;
+  /** The errors in seconds of speaker time, so that results of several files add up. */
+  missSeconds: number;
+  falseAlarmSeconds: number;
+  confusionSeconds: number;
 }
 
 /**
@@ -73,6 +77,29 @@ export function computeDer(reference: readonly ScoredTurn[], hypothesis: readonl
     falseAlarm += duration * Math.max(0, hyp.length - ref.length);
     confusion += duration * (Math.min(ref.length, hyp.length) - correct);
   }
+  return derFromSeconds(total, miss, falseAlarm, confusion);
+}
+
+/**
+ * One DER over several files: total error time over total reference speech (NIST's aggregate, as
+ * md-eval reports it), never a mean of per-file rates.
+ */
+export function aggregateDer(results: readonly DerResult[]): DerResult {
+  let total = 0;
+  let miss = 0;
+  let falseAlarm = 0;
+  let confusion = 0;
+  for (const result of results) {
+    total += result.referenceSeconds;
+    miss += result.missSeconds;
+    falseAlarm += result.falseAlarmSeconds;
+    confusion += result.confusionSeconds;
+  }
+  return derFromSeconds(total, miss, falseAlarm, confusion);
+}
+
+function derFromSeconds(total: number, miss: number, falseAlarm: number, confusion: number): DerResult {
+  const seconds = { missSeconds: miss, falseAlarmSeconds: falseAlarm, confusionSeconds: confusion };
   if (total === 0) {
     const errors = miss + falseAlarm + confusion;
     return {
@@ -81,6 +108,7 @@ export function computeDer(reference: readonly ScoredTurn[], hypothesis: readonl
       falseAlarm: errors > 0 ? Infinity : 0,
       confusion: 0,
       referenceSeconds: 0,
+      ...seconds,
     };
   }
   return {
@@ -89,6 +117,7 @@ export function computeDer(reference: readonly ScoredTurn[], hypothesis: readonl
     falseAlarm: falseAlarm / total,
     confusion: confusion / total,
     referenceSeconds: total,
+    ...seconds,
   };
 }
 
