@@ -12,14 +12,10 @@ import path from 'node:path';
 import { decodeToPcm } from '../libs/audio';
 import { Diarizer, computeDer } from '../libs/diarization';
 import { parseRttm } from '../libs/formats';
-import { configuredModelPath } from '../src/config/model-discovery';
+import { installedSegmentationModel } from './installed-models';
 
 const sharedDir = path.resolve(process.env.SHARED_DIR ?? path.join(__dirname, '..', '..', '..', 'shared'));
-const modelPath =
-  configuredModelPath('SEGMENTATION_MODEL_PATH', {
-    ...process.env,
-    MODELS_DIR: process.env.MODELS_DIR ?? path.join(__dirname, '..', '..', 'models'),
-  }) ?? path.join(sharedDir, 'models', 'segmentation', 'pyannote-segmentation-3.0.int8.onnx');
+const modelPath = installedSegmentationModel(sharedDir);
 
 interface Totals {
   reference: number;

@@ -4,46 +4,26 @@
  *   npm run -s build:test && node dist/bench/diarization-rtf.js [seconds] [--step 0.1] [--threads N] [--no-reference]
  * Then, as a same-process reference, the first 10 minutes with N threads and with one thread: their
  * ratio is the speed-up of the inference threads, which machine noise moves less than the RTF itself.
- * SEGMENTATION_MODEL_PATH / SHARED_DIR locate the model and fixtures.
+ * The segmentation model is the one the server would use (see installed-models.ts); SHARED_DIR locates
+ * the fixtures.
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { readWavFile } from '../libs/audio';
 import { Diarizer } from '../libs/diarization';
+import { installedSegmentationModel } from './installed-models';
+import { buildLongAudio, longAudioSources } from './long-audio';
 
 const sharedDir = path.resolve(process.env.SHARED_DIR ?? path.join(__dirname, '..', '..', '..', 'shared'));
-const modelPath =
-  process.env.SEGMENTATION_MODEL_PATH ??
-  path.join(sharedDir, 'models', 'segmentation', 'pyannote-segmentation-3.0.int8.onnx');
-const sources = [
-  'audio/conv-ko-2spk.wav',
-  'audio/conv-en-2spk.wav',
-  'audio/conv-en-3spk-overlap.wav',
-  'real/pyannote-sample.wav',
-  'real/ami-dev00.wav',
-].map((name) => path.join(sharedDir, 'fixtures', name));
+const modelPath = installedSegmentationModel(sharedDir);
+const sources = longAudioSources(sharedDir);
 const REFERENCE_SECONDS = 600;
 const MB = 2 ** 20;
 
 function option(argv: string[], flag: string): number | undefined {
   const index = argv.indexOf(flag);
   return index >= 0 ? Number(argv[index + 1]) : undefined;
-}
-
-function buildAudio(seconds: number): Float32Array {
-  const clips = sources.map((file) => readWavFile(file).samples);
-  const total = Math.round(seconds * 16000);
-  const out = new Float32Array(total);
-  const gap = 8000;
-  let offset = 0;
-  for (let i = 0; offset < total; i++) {
-    const clip = clips[i % clips.length];
-    out.set(clip.subarray(0, Math.min(clip.length, total - offset)), offset);
-    offset += clip.length + gap;
-  }
-  return out;
 }
 
 /** Diarizes with a fresh Diarizer; also reports the longest time the event loop was held. */
@@ -76,7 +56,7 @@ async function main(): Promise<void> {
   );
   const stepRatio = option(argv, '--step') ?? 0.1;
   const threads = option(argv, '--threads') ?? Math.min(4, os.availableParallelism());
-  const audio = buildAudio(seconds);
+  const audio = buildLongAudio(sources, seconds);
   const baselineMb = process.memoryUsage().rss / MB;
 
   const run = await timeDiarization(audio, threads, stepRatio);

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { registerDecorator, type ValidationArguments } from 'class-validator';
+import { ParsesWith } from './parses-with.validator';
 
 /** Express's `trust proxy` setting: off, every hop, a number of hops, or the proxies' addresses. */
 export type TrustProxy = boolean | number | string[];
@@ -36,27 +36,5 @@ function isAddressOrSubnet(entry: string): boolean {
 
 /** The value parses as a TRUST_PROXY setting, so a typo stops the server at start-up. */
 export function TrustProxySpec(): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) => {
-    let lastError = '';
-    registerDecorator({
-      name: 'trustProxySpec',
-      target: target.constructor,
-      propertyName: String(propertyName),
-      validator: {
-        validate(value: unknown): boolean {
-          if (typeof value !== 'string') return false;
-          try {
-            parseTrustProxy(value);
-            return true;
-          } catch (error) {
-            lastError = error instanceof Error ? error.message : String(error);
-            return false;
-          }
-        },
-        defaultMessage(args: ValidationArguments): string {
-          return `${args.property}: ${lastError || 'not a trust proxy setting'}`;
-        },
-      },
-    });
-  };
+  return ParsesWith('trustProxySpec', parseTrustProxy, 'not a trust proxy setting');
 }

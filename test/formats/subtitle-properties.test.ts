@@ -2,19 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatSrt, formatVtt, type TranscriptEntry, type TranscriptWord } from '../../libs/formats';
 import { textWidth } from '../../libs/formats/text-layout';
+import { seededRandom } from '../../libs/diarization/common';
 import { readSrt, readVtt } from './subtitle-parsers';
 
-/** A small seeded generator (mulberry32), so a failure names a case that can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator, so a failure names a case that can be replayed. */
+const random = seededRandom;
 
 const VOCABULARY = [
   'we',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -16,8 +16,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { downloadModels, ModelInstallError, type ModelSpec } from '../../libs/models';
 import { FixtureServer } from './fixture-server';
+import { sha256 } from '../support/files';
 
-const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 const which = (command: string): string | null => {
   const found = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
   return found.status === 0 ? found.stdout.trim() : null;

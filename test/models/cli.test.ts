@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { models, repoRoot, sharedPath, skipUnlessPresent } from '../support/shared-files';
 import { closedPort, FixtureServer } from './fixture-server';
+import { filesUnder } from '../support/files';
 
 const cli = path.join(repoRoot, 'dist', 'src', 'cli', 'main.js');
 
@@ -35,14 +36,6 @@ function runModels(
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     watch?.(child);
   });
-}
-
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
-    .sort();
 }
 
 describe(

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,8 +24,8 @@ import {
   segmentationAgreement,
 } from '../../bench/segmentation-agreement';
 import { fixtures, models, sharedDir, skipUnlessPresent } from '../support/shared-files';
+import { sha256 } from '../support/files';
 
-const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
 const QUANTIZED_OPS = new Set([
   'MatMulInteger',
   'ConvInteger',

@@ -1,15 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
@@ -29,18 +21,9 @@ import {
 } from '../../libs/models';
 import { models, skipUnlessPresent } from '../support/shared-files';
 import { closedPort, FixtureServer } from './fixture-server';
+import { filesUnder, sha256 } from '../support/files';
 
-const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 const sha1 = (data: Buffer): string => createHash('sha1').update(data).digest('hex');
-
-/** Every file under a folder, relative, to show that nothing partial was left behind. */
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
-    .sort();
-}
 
 describe('downloading models from a local HTTP server', () => {
   const server = new FixtureServer();

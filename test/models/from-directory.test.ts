@@ -1,15 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, beforeEach, describe, test } from 'node:test';
@@ -25,16 +17,7 @@ import {
   type ModelSpec,
 } from '../../libs/models';
 import { models, sharedPath, skipUnlessPresent } from '../support/shared-files';
-
-const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
-
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
-    .sort();
-}
+import { filesUnder, sha256 } from '../support/files';
 
 const work = mkdtempSync(path.join(tmpdir(), 'models-from-'));
 after(() => rmSync(work, { recursive: true, force: true }));

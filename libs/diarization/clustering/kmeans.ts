@@ -1,3 +1,5 @@
+import { seededRandom } from '../common';
+
 export interface KMeansOptions {
   /** Restarts; the run with the lowest inertia wins. Default 3 (pyannote's). */
   restarts?: number;
@@ -118,16 +120,4 @@ function lloyd(
     }
   }
   return { labels, inertia };
-}
-
-/** mulberry32: a small, well-mixed 32-bit generator. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
