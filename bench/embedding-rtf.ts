@@ -2,7 +2,8 @@
  * Real-time factor and peak memory of the speaker-embedding path (fbank + embedding model on every
  * active (10 s chunk, local speaker) pair) on a long file built by looping the shared recordings
  * (default one hour), with the WeSpeaker ResNet34-LM stand-in (real graph and cost, random weights):
- *   npm run -s build:test && node dist/bench/embedding-rtf.js [seconds] [--threads N]
+ *   npm run -s build:test && node dist/bench/embedding-rtf.js [seconds] [--threads N] [--embedding-step N]
+ * --embedding-step: embed every n-th chunk, the others copying matched neighbours (default: the Diarizer's).
  * Segmentation runs first (timed apart) to give the pairs. As a same-process reference, the first 40
  * chunks are embedded both ways on one thread, alternated: the unmodified graph once per active pair,
  * and the rewritten graph once per chunk (their ratio is what sharing the trunk saves).
@@ -13,7 +14,9 @@ import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { ChunkFeatures } from '../libs/diarization/embeddings/chunk-features';
+import { DEFAULT_EMBEDDING_STEP } from '../libs/diarization/diarizer';
 import { EmbeddingModel } from '../libs/diarization/embeddings/embedding';
+import { planEmbeddingStep } from '../libs/diarization/embeddings/embedding-step';
 import { FbankExtractor } from '../libs/diarization/embeddings/fbank';
 import { speakerMask } from '../libs/diarization/embeddings/speaker-masks';
 import {
@@ -122,6 +125,7 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const seconds = Number(argv.find((arg) => /^\d/.test(arg)) ?? 3600);
   const threads = option(argv, '--threads') ?? Math.min(4, os.availableParallelism());
+  const chunkStep = option(argv, '--embedding-step') ?? DEFAULT_EMBEDDING_STEP;
   const audio = buildLongAudio(sources, seconds);
 
   const segmentation = await SegmentationModel.load(segmentationPath, { threads });
@@ -146,6 +150,8 @@ async function main(): Promise<void> {
     activePairs += speakers;
     if (speakers > 0) activeChunks++;
   }
+  const plan = planEmbeddingStep(seg, chunkStep);
+  const trunkRuns = plan.embed.length;
 
   const rssBeforeMb = process.memoryUsage().rss / MB;
   const model = await EmbeddingModel.load(embeddingPath, { threads });
@@ -153,6 +159,7 @@ async function main(): Promise<void> {
   let reported = 0;
   const embeddings = await model.embed(audio, seg, {
     batchSize: k,
+    chunkStep,
     // A line per tenth, so that a run cut short still says how fast it went.
     onProgress: (fraction) => {
       if (fraction < reported + 0.1 && fraction < 1) return;
@@ -169,7 +176,9 @@ async function main(): Promise<void> {
   console.log(
     `embedding path (${model.info.inputs}, ${threads} inference threads): ${seconds.toFixed(0)} s of audio, ` +
       `${numChunks} chunks, ${activeChunks} with speech, ${activePairs} active (chunk, speaker) pairs ` +
-      `(${(activePairs / numChunks).toFixed(2)} per chunk), ${computed} embeddings in ${elapsed.toFixed(1)} s ` +
+      `(${(activePairs / numChunks).toFixed(2)} per chunk); embedding step ${chunkStep}: ${trunkRuns} chunks ` +
+      `through the trunk, ${plan.copies.length} pairs copied from a neighbour; ` +
+      `${computed} embeddings in ${elapsed.toFixed(1)} s ` +
       `-> RTF ${rtf.toFixed(4)}; peak RSS ${peakRssMb.toFixed(0)} MB (${rssBeforeMb.toFixed(0)} MB before loading ` +
       `the model, ${((audio.length * 4) / MB).toFixed(0)} MB of it the audio); segmentation took ${segmentationSeconds.toFixed(1)} s`,
   );
@@ -196,6 +205,9 @@ async function main(): Promise<void> {
       chunks: numChunks,
       activeChunks,
       activePairs,
+      embeddingStep: chunkStep,
+      trunkRuns,
+      copiedPairs: plan.copies.length,
       embeddings: computed,
       elapsedSeconds: elapsed,
       rtf,

@@ -1,10 +1,11 @@
 import { forEachConcurrently } from '../common';
-import { InferenceError, ModelLoadError, throwIfAborted } from '../errors';
+import { InferenceError, InvalidArgumentError, ModelLoadError, throwIfAborted } from '../errors';
 import type { InferencePool, NamedFeeds, ValueInfo } from '../inference';
 import { metadataInteger } from '../inference';
 import { type SessionConfig, loadOnnxModel } from '../inference';
 import type { LocalSegmentation } from '../segmentation';
 import { ChunkFeatures } from './chunk-features';
+import { type ChunkSpeakers, applyCopies, planEmbeddingStep } from './embedding-step';
 import { FbankExtractor, type WindowType } from './fbank';
 import {
   type MaskedPoolingInputs,
@@ -50,6 +51,11 @@ export interface EmbedOptions {
   batchSize: number;
   /** Single-input graphs: fewest fbank frames (10 ms) an embedding is computed from; default 50. */
   minFrames?: number;
+  /**
+   * Embed every n-th chunk; the chunks in between take their neighbours' embeddings for the speakers
+   * they match (see planEmbeddingStep). Default 1: every chunk, as pyannote.
+   */
+  chunkStep?: number;
   signal?: AbortSignal;
   onProgress?: (fraction: number) => void;
 }
@@ -115,10 +121,17 @@ export class EmbeddingModel {
     });
     const features = new ChunkFeatures(samples, fbank, seg.windowSamples, seg.stepSamples);
     const store = new EmbeddingStore(seg.numChunks * seg.numLocalSpeakers, this.info.dimension);
-    if (this.pooling) await this.embedMasked(features, seg, store, options);
-    else await this.embedSelected(features, seg, store, options);
+    const step = options.chunkStep ?? 1;
+    if (!Number.isInteger(step) || step < 1) {
+      throw new InvalidArgumentError(`chunkStep must be a positive whole number, got ${String(step)}`);
+    }
+    const plan = planEmbeddingStep(seg, step);
+    if (this.pooling) await this.embedMasked(features, seg, plan.embed, store, options);
+    else await this.embedSelected(features, seg, plan.embed, store, options);
     throwIfAborted(options.signal);
-    return store.result();
+    const result = store.result();
+    applyCopies(plan, result.vectors, result.valid, result.dimension);
+    return result;
   }
 
   async release(): Promise<void> {
@@ -133,17 +146,17 @@ export class EmbeddingModel {
   private async embedMasked(
     features: ChunkFeatures,
     seg: LocalSegmentation,
+    chunks: readonly ChunkSpeakers[],
     store: EmbeddingStore,
     options: EmbedOptions,
   ): Promise<void> {
     const pooling = this.pooling as MaskedPoolingInputs;
-    const { numChunks, numLocalSpeakers: k, framesPerChunk } = seg;
+    const { numLocalSpeakers: k, framesPerChunk } = seg;
     const chunksPerRun = Math.max(1, Math.ceil(options.batchSize / k));
-    const runs: number[][] = [];
-    let pending: number[] = [];
-    for (let c = 0; c < numChunks; c++) {
-      if (!chunkHasSpeech(seg, c)) continue;
-      pending.push(c);
+    const runs: ChunkSpeakers[][] = [];
+    let pending: ChunkSpeakers[] = [];
+    for (const chunk of chunks) {
+      pending.push(chunk);
       if (pending.length === chunksPerRun) {
         runs.push(pending);
         pending = [];
@@ -155,14 +168,14 @@ export class EmbeddingModel {
     let done = 0;
     await forEachConcurrently(runs.length, this.pool.size, async (r) => {
       throwIfAborted(options.signal);
-      const chunks = runs[r];
-      const fbankRows = new Float32Array(chunks.length * frameCount * mel);
+      const run = runs[r];
+      const fbankRows = new Float32Array(run.length * frameCount * mel);
       const masks: Float32Array[] = [];
       const rowChunk: bigint[] = [];
       const indices: number[] = [];
-      chunks.forEach((c, i) => {
+      run.forEach(({ chunk: c, speakers }, i) => {
         fbankRows.set(features.chunk(c), i * frameCount * mel);
-        for (let s = 0; s < k; s++) {
+        for (const s of speakers) {
           const mask = speakerMask(seg, c, s);
           if (!mask) continue;
           masks.push(mask);
@@ -174,7 +187,7 @@ export class EmbeddingModel {
       masks.forEach((mask, i) => weights.set(mask, i * framesPerChunk));
       const output = await this.run(
         {
-          [pooling.features]: { type: 'float32', data: fbankRows, dims: [chunks.length, frameCount, mel] },
+          [pooling.features]: { type: 'float32', data: fbankRows, dims: [run.length, frameCount, mel] },
           [pooling.weights]: { type: 'float32', data: weights, dims: [masks.length, framesPerChunk] },
           [SPEAKER_CHUNK_INPUT]: { type: 'int64', data: BigInt64Array.from(rowChunk), dims: [masks.length] },
         },
@@ -194,21 +207,21 @@ export class EmbeddingModel {
   private async embedSelected(
     features: ChunkFeatures,
     seg: LocalSegmentation,
+    chunks: readonly ChunkSpeakers[],
     store: EmbeddingStore,
     options: EmbedOptions,
   ): Promise<void> {
-    const { numChunks, numLocalSpeakers: k } = seg;
+    const k = seg.numLocalSpeakers;
     const mel = this.info.numMelBins;
     const minFrames = options.minFrames ?? 50;
     const chunksPerBatch = Math.max(1, Math.ceil(options.batchSize / k)) * this.pool.size;
-    for (let first = 0; first < numChunks; first += chunksPerBatch) {
+    for (let first = 0; first < chunks.length; first += chunksPerBatch) {
       throwIfAborted(options.signal);
-      const last = Math.min(numChunks, first + chunksPerBatch);
+      const last = Math.min(chunks.length, first + chunksPerBatch);
       const items: { index: number; frames: Float32Array; length: number }[] = [];
-      for (let c = first; c < last; c++) {
-        if (!chunkHasSpeech(seg, c)) continue;
+      for (const { chunk: c, speakers } of chunks.slice(first, last)) {
         const rows = features.chunk(c);
-        for (let s = 0; s < k; s++) {
+        for (const s of speakers) {
           const mask = speakerMask(seg, c, s);
           const selected = mask ? maskedFrameRows(mask, features.framesPerChunk) : null;
           if (!selected || selected.length < minFrames) continue;
@@ -237,7 +250,7 @@ export class EmbeddingModel {
           output,
         );
       });
-      options.onProgress?.(last / numChunks);
+      options.onProgress?.(last / chunks.length);
     }
   }
 
@@ -287,12 +300,6 @@ class EmbeddingStore {
   result(): LocalEmbeddings {
     return { dimension: this.dimension ?? 0, vectors: this.vectors, valid: this.valid };
   }
-}
-
-function chunkHasSpeech(seg: LocalSegmentation, c: number): boolean {
-  const size = seg.framesPerChunk * seg.numLocalSpeakers;
-  for (let i = c * size; i < (c + 1) * size; i++) if (seg.activity[i]) return true;
-  return false;
 }
 
 function tensorShape(value: ValueInfo | undefined): readonly (number | string)[] | null {
