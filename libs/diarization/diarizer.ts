@@ -10,7 +10,7 @@ import { clusterVbx, withoutSilentSpeakers } from './clustering';
 import { EmbeddingModel } from './embeddings';
 import { DiarizerClosedError, InvalidArgumentError, throwIfAborted } from './errors';
 import type { ExecutionProvider } from './inference';
-import { reidentifySpeakers } from './linking';
+import { ModelVerifier, reidentifySpeakers } from './linking';
 import { SegmentationModel } from './segmentation';
 import { resolveSpeakerBounds } from './speaker-bounds';
 import { stitchLocalSpeakers } from './linking';
@@ -184,6 +184,7 @@ export class Diarizer {
       await pause();
       frameLabels = await reidentifySpeakers(audio, sampleRate, seg, count, tracks, bounds, {
         signal: options.signal,
+        verifier: new ModelVerifier(this.segmentation, audio, { batchSize: this.batchSize }),
       });
     }
     await pause();

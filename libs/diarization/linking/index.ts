@@ -1,2 +1,3 @@
 export { reidentifySpeakers } from './reidentify';
 export { stitchLocalSpeakers } from './stitching';
+export { ModelVerifier } from './model-verifier';

@@ -8,6 +8,7 @@ import { GaussianStats } from './gaussian';
 import type { LocalSegmentation } from '../segmentation';
 import type { Tracks } from './stitching';
 import { DEFAULT_SLICE_MS, type Yielder, createYielder } from '../common';
+import type { ModelVerifier, SampleSpan } from './model-verifier';
 
 export interface ReidentifyOptions {
   maxPieceSeconds?: number;
@@ -28,6 +29,10 @@ export interface ReidentifyOptions {
    * the stopping rule meets on a clip, and the automatic count grew with length.
    */
   blockSize?: number;
+  /** The segmentation model as a speaker verifier for the last agglomeration (none: ΔBIC alone). */
+  verifier?: ModelVerifier;
+  /** Weight of the verifier's dissimilarity (0..1) against ΔBIC per frame in that agglomeration (default 1). */
+  verifierWeight?: number;
   /** Checked whenever the linking pauses for the event loop; a fired signal rejects with AbortError. */
   signal?: AbortSignal;
 }
@@ -49,7 +54,8 @@ interface Cluster extends ScoredGroup {
  * merged back unless they differ as much as two speakers must (the automatic count's rule), and what
  * is left is clustered over the whole file by ΔBIC (re-identifying returning speakers) down to the
  * exact count, or, for an automatic count, until a capped ΔBIC says the closest pair are different
- * speakers. Every frame of a track then takes the cluster of that track's nearest piece, so
+ * speakers; with a verifier, that last agglomeration also weighs the segmentation model's verdict on
+ * each pair heard in one window. Every frame of a track then takes the cluster of that track's nearest piece, so
  * overlapped speech keeps both; a track heard only in overlap is placed by its own statistics.
  */
 export async function reidentifySpeakers(
@@ -82,7 +88,13 @@ export async function reidentifySpeakers(
   for (const piece of pieces) all.addStats(piece.stats);
   const scorer = BicScorer.forData(all);
   const linked = await linkAlongTracks(pieces, scorer, options.linearLambda ?? 0.5, pause);
-  const clusters = await clusterGlobally(linked, scorer, bounds, options, pause);
+  const offset = seg.frames.duration / 2 - seg.frames.step / 2;
+  const spansOf = (cluster: Cluster): SampleSpan[] =>
+    cluster.pieces.map((piece) => ({
+      start: Math.max(0, Math.round((piece.firstFrame * seg.frames.step + offset) * sampleRate)),
+      end: Math.min(samples.length, Math.round((piece.endFrame * seg.frames.step + offset) * sampleRate)),
+    }));
+  const clusters = await clusterGlobally(linked, scorer, bounds, options, pause, spansOf);
   // Tracks heard only in overlap have no piece: their own statistics place them.
   const withPieces = new Set(pieces.map((piece) => piece.track));
   const orphans = new Set<number>();
@@ -137,6 +149,7 @@ async function clusterGlobally(
   bounds: SpeakerBounds,
   options: ReidentifyOptions,
   pause: Yielder,
+  spansOf: (cluster: Cluster) => SampleSpan[],
 ): Promise<Cluster[]> {
   const orderLambda = options.orderLambda ?? 1;
   const stopLambda = options.stopLambda ?? 1.65;
@@ -210,12 +223,39 @@ async function clusterGlobally(
     }
     clusters = reduced;
   }
-  return run(clusters, (a, b, n) => {
+  const finalStop = (a: Cluster, b: Cluster, n: number): boolean => {
     if (bounds.exact !== undefined) return n <= bounds.exact;
     if (n <= Math.max(1, bounds.min)) return true;
     if (n > bounds.max) return false;
     return differentSpeakers(a, b);
-  });
+  };
+  if (!options.verifier || clusters.length < 2) return run(clusters, finalStop);
+  // The last few clusters are ordered by ΔBIC per frame plus how different the segmentation model
+  // finds them when it hears both in one window (average over their starting clusters' pairs).
+  const verifierWeight = options.verifierWeight ?? 1;
+  const n0 = clusters.length;
+  const similarity = await options.verifier.similarities(clusters.map(spansOf), pause);
+  const members = clusters.map((_, i) => [i]);
+  const meanSimilarity = (a: number, b: number): number => {
+    let total = 0;
+    for (const i of members[a]) for (const j of members[b]) total += similarity[i * n0 + j];
+    return total / (members[a].length * members[b].length);
+  };
+  const merge = mergeInto(clusters);
+  const owner = await agglomerate(
+    n0,
+    (a, b) =>
+      scorer.deltaBic(clusters[a], clusters[b], orderLambda) /
+        (clusters[a].stats.count + clusters[b].stats.count) +
+      verifierWeight * (1 - meanSimilarity(a, b)),
+    (a, b) => {
+      merge(a, b);
+      members[a].push(...members[b]);
+    },
+    (a, b, _cost, n) => finalStop(clusters[a], clusters[b], n),
+    pause,
+  );
+  return clusters.filter((_, i) => owner[i] === i);
 }
 
 /** Labelling a frame is cheap: checking the clock for every frame would cost more than the work. */

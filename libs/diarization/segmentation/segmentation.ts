@@ -155,6 +155,27 @@ export class SegmentationModel {
     };
   }
 
+  /**
+   * Local speaker activity of `count` whole windows laid end to end in `batch` (each `windowSamples`
+   * long): `activity[(window * frames + frame) * numLocalSpeakers + speaker]`.
+   */
+  async segmentWindows(
+    batch: Float32Array,
+    count: number,
+  ): Promise<{ activity: Uint8Array; frames: number }> {
+    const { numClasses, numLocalSpeakers } = this.info;
+    const output = await this.run(batch, count);
+    const activity = new Uint8Array(count * output.frames * numLocalSpeakers);
+    for (let cell = 0; cell < count * output.frames; cell++) {
+      const base = cell * numClasses;
+      let best = 0;
+      for (let c = 1; c < numClasses; c++) if (output.data[base + c] > output.data[base + best]) best = c;
+      const mask = this.classMasks[best];
+      for (let s = 0; s < numLocalSpeakers; s++) activity[cell * numLocalSpeakers + s] = (mask >> s) & 1;
+    }
+    return { activity, frames: output.frames };
+  }
+
   async release(): Promise<void> {
     await this.pool.close();
   }
