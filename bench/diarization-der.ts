@@ -12,10 +12,10 @@ import path from 'node:path';
 import { decodeToPcm } from '../libs/audio';
 import { Diarizer, computeDer } from '../libs/diarization';
 import { parseRttm } from '../libs/formats';
-import { installedSegmentationModel } from './installed-models';
+import { installedSegmentationModel } from '../test/support/shared-files';
 
 const sharedDir = path.resolve(process.env.SHARED_DIR ?? path.join(__dirname, '..', '..', '..', 'shared'));
-const modelPath = installedSegmentationModel(sharedDir);
+const modelPath = installedSegmentationModel();
 
 interface Totals {
   reference: number;

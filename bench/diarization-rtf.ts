@@ -4,7 +4,7 @@
  *   npm run -s build:test && node dist/bench/diarization-rtf.js [seconds] [--step 0.1] [--threads N] [--no-reference]
  * Then, as a same-process reference, the first 10 minutes with N threads and with one thread: their
  * ratio is the speed-up of the inference threads, which machine noise moves less than the RTF itself.
- * The segmentation model is the one the server would use (see installed-models.ts); SHARED_DIR locates
+ * The segmentation model is the one the server would use (see installedSegmentationModel in test/support/shared-files.ts); SHARED_DIR locates
  * the fixtures.
  */
 import { existsSync } from 'node:fs';
@@ -12,11 +12,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Diarizer } from '../libs/diarization';
-import { installedSegmentationModel } from './installed-models';
+import { installedSegmentationModel } from '../test/support/shared-files';
 import { buildLongAudio, longAudioSources } from './long-audio';
 
 const sharedDir = path.resolve(process.env.SHARED_DIR ?? path.join(__dirname, '..', '..', '..', 'shared'));
-const modelPath = installedSegmentationModel(sharedDir);
+const modelPath = installedSegmentationModel();
 const sources = longAudioSources(sharedDir);
 const REFERENCE_SECONDS = 600;
 const MB = 2 ** 20;

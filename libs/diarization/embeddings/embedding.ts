@@ -153,16 +153,9 @@ export class EmbeddingModel {
     const pooling = this.pooling as MaskedPoolingInputs;
     const { numLocalSpeakers: k, framesPerChunk } = seg;
     const chunksPerRun = Math.max(1, Math.ceil(options.batchSize / k));
-    const runs: ChunkSpeakers[][] = [];
-    let pending: ChunkSpeakers[] = [];
-    for (const chunk of chunks) {
-      pending.push(chunk);
-      if (pending.length === chunksPerRun) {
-        runs.push(pending);
-        pending = [];
-      }
-    }
-    if (pending.length > 0) runs.push(pending);
+    const runs = Array.from({ length: Math.ceil(chunks.length / chunksPerRun) }, (_, r) =>
+      chunks.slice(r * chunksPerRun, (r + 1) * chunksPerRun),
+    );
     const frameCount = features.framesPerChunk;
     const mel = this.info.numMelBins;
     let done = 0;
