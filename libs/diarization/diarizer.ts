@@ -36,8 +36,8 @@ export interface DiarizerOptions {
   batchSize?: number;
   /**
    * Embed every n-th window; the windows in between take their neighbours' embeddings for the local
-   * speakers they match (those matched in neither are embedded). Default 2: half the embedding-model
-   * runs; 1 embeds every window, as pyannote.
+   * speakers they match (those matched in neither are embedded). Default 3 (0.40 embedding-model
+   * runs per window); 1 embeds every window, as pyannote.
    */
   embeddingStep?: number;
 }
@@ -63,8 +63,13 @@ export interface Diarization {
 
 /** Pauses of digital silence up to this long inside one speaker's speech are kept inside the turn. */
 const MAX_SILENT_PAUSE_SECONDS = 0.5;
-/** Every other window is embedded: one trunk run per window would cap the embedding path near RTF 0.2 on one core. */
-export const DEFAULT_EMBEDDING_STEP = 2;
+/**
+ * Every third window is embedded, the others copy matched neighbours (embeddings/embedding-step.ts): one
+ * network run per window would cap the embedding path near RTF 0.4 on one core. With pyannote's real
+ * embeddings (bench/embedding-step-parity.ts, five parity recordings) steps 1 / 2 / 3 / 4 run 0.99 / 0.54 /
+ * 0.40 / 0.33 networks per window and drift 0.03 / 0.95 / 0.43 / 1.22 % DER from pyannote's output.
+ */
+export const DEFAULT_EMBEDDING_STEP = 3;
 
 export class Diarizer {
   private closed = false;

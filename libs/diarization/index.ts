@@ -20,10 +20,17 @@ export {
 } from './errors';
 export {
   compareSegmentations,
+  embeddingStepDrift,
   formatParityRun,
   isParityFolder,
   readParityFixture,
   runParity,
   segmentAudio,
 } from './parity';
-export type { ParityFixture, ParityReport, ParityRun, SegmentationAgreement } from './parity';
+export type {
+  EmbeddingStepDrift,
+  ParityFixture,
+  ParityReport,
+  ParityRun,
+  SegmentationAgreement,
+} from './parity';

@@ -36,6 +36,7 @@ export class AppConfig {
     gpuDevice: number;
     threads: number;
     stepRatio: number;
+    embeddingStep: number;
   };
   readonly logLevel: string;
   readonly webhooks: { allowedHosts: string; secret: string | null };
@@ -78,6 +79,7 @@ export class AppConfig {
       gpuDevice: env.DIARIZATION_GPU_DEVICE,
       threads: env.DIARIZATION_THREADS,
       stepRatio: env.DIARIZATION_STEP,
+      embeddingStep: env.DIARIZATION_EMBEDDING_STEP,
     };
     this.logLevel = env.LOG_LEVEL;
     this.webhooks = { allowedHosts: env.WEBHOOK_ALLOWED_HOSTS, secret: env.WEBHOOK_SECRET ?? null };

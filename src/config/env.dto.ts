@@ -237,6 +237,16 @@ export class EnvDto {
   @Max(1)
   DIARIZATION_STEP = 0.1;
 
+  /**
+   * With an embedding model: every n-th window goes through it, the windows between copy their
+   * neighbours' vectors (1 = every window, pyannote's way; the default 3 runs 0.40 windows in 1).
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'DIARIZATION_EMBEDDING_STEP must be a whole number' })
+  @Min(1)
+  @Max(10)
+  DIARIZATION_EMBEDDING_STEP = 3;
+
   /** Hosts that callback_url may name (libs/webhooks syntax); empty = webhooks off. */
   @IsString()
   @AllowedHostsSpec()

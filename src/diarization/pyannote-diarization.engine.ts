@@ -23,8 +23,15 @@ export class PyannoteDiarizationEngine extends DiarizationEngine implements OnMo
   }
 
   async onModuleInit(): Promise<void> {
-    const { segmentationModelPath, embeddingModelPath, executionProvider, gpuDevice, threads, stepRatio } =
-      this.config.diarization;
+    const {
+      segmentationModelPath,
+      embeddingModelPath,
+      executionProvider,
+      gpuDevice,
+      threads,
+      stepRatio,
+      embeddingStep,
+    } = this.config.diarization;
     if (!segmentationModelPath) {
       this.logger.warn('SEGMENTATION_MODEL_PATH is not set: every word will go to speaker 0');
       return;
@@ -46,6 +53,7 @@ export class PyannoteDiarizationEngine extends DiarizationEngine implements OnMo
       gpuDevice,
       threads: threads || undefined,
       stepRatio,
+      embeddingStep,
     });
     this.logger.log(
       `diarization ready: ${segmentationModelPath}` +

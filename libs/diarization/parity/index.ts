@@ -1,5 +1,7 @@
 export { isParityFolder, readParityFixture } from './fixture';
 export type { ParityFixture } from './fixture';
+export { embeddingStepDrift } from './embedding-step-drift';
+export type { EmbeddingStepDrift } from './embedding-step-drift';
 export { formatParityRun } from './format';
 export { runParity } from './harness';
 export type { ParityReport, ParityRun } from './harness';

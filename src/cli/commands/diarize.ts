@@ -16,6 +16,7 @@ interface DiarizeCommandOptions {
   format: string;
   exclusive?: boolean;
   step?: number;
+  embeddingStep?: number;
   threads?: number;
   device: string;
 }
@@ -46,6 +47,11 @@ export function registerDiarizeCommand(program: Command): void {
     .option('--format <format>', 'rttm or json', 'rttm')
     .option('--exclusive', 'print one-speaker-at-a-time turns instead of overlapping ones')
     .option('--step <ratio>', 'window step as a fraction of the 10 s window (default 0.1)', positiveNumber)
+    .option(
+      '--embedding-step <n>',
+      'with an embedding model, embed every n-th window; the others copy their neighbours (default 3)',
+      positiveInteger,
+    )
     .option('--threads <n>', 'inference threads (default: cores up to 4)', positiveInteger)
     .option('--device <device>', 'cpu or cuda', 'cpu')
     .action(async (file: string, options: DiarizeCommandOptions) => {
@@ -64,6 +70,7 @@ export function registerDiarizeCommand(program: Command): void {
         executionProvider: options.device,
         threads: options.threads,
         stepRatio: options.step,
+        embeddingStep: options.embeddingStep,
       });
       // On a terminal only: pipes and logs get nothing but the result.
       const bar = new ProgressBar(process.stderr);
