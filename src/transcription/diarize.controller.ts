@@ -38,8 +38,7 @@ export class DiarizeController {
       kind: 'diarize',
       owner,
       upload,
-      callbackUrl: form.callback_url,
       speakers: speakerFieldsOf(form, form.speaker_count !== undefined, null),
-    });
+    }, form);
   }
 }

@@ -42,7 +42,6 @@ export class TranscriptionController {
       kind: 'transcribe',
       owner,
       upload,
-      callbackUrl: form.callback_url,
       // Nothing sent: the DTO's default, the contract's 2.
       speakers: speakerFieldsOf(form, speakerCountGiven, form.speaker_count),
       whisper: {
@@ -52,6 +51,6 @@ export class TranscriptionController {
         initialPrompt: form.initial_prompt,
       },
       wordTimestamps: form.word_timestamps,
-    });
+    }, form);
   }
 }
