@@ -35,7 +35,9 @@ async function until(condition: () => boolean, what: string, timeoutMs = 90_000)
 
 describe('webhooks are delivered from Redis, whichever process dies (issue 12, item 2)', { skip }, () => {
   const work = mkdtempSync(path.join(tmpdir(), 'reliability-webhooks-'));
+  // Every log line written (trace), so that the check that the auth header is never logged means something.
   const cluster = new Cluster(undefined, { ...WEBHOOK_ENV, WHISPER_THREADS: '1' });
+  const TRACE = { LOG_LEVEL: 'trace' };
   let receiver: Receiver;
   let api: RunningServer;
 
@@ -46,7 +48,7 @@ describe('webhooks are delivered from Redis, whichever process dies (issue 12, i
       if (index === 1) reply(res, 503);
       else if (index >= 2) reply(res, 200);
     });
-    api = await cluster.startApi();
+    api = await cluster.startApi(TRACE);
   });
   after(async () => {
     await cluster.stop();
@@ -55,7 +57,7 @@ describe('webhooks are delivered from Redis, whichever process dies (issue 12, i
   });
 
   test('killed before the receiver answers, restarted in the backoff: the event still arrives, same id', async (t) => {
-    const first = await cluster.startWorker();
+    const first = await cluster.startWorker(TRACE);
     const clip = readFileSync(writeSpeechClip(path.join(work, 'clip.wav'), 2));
     const created = await submit(
       api.baseUrl,
@@ -79,12 +81,12 @@ describe('webhooks are delivered from Redis, whichever process dies (issue 12, i
     t.diagnostic('worker 1 killed (SIGKILL) while its delivery waited for an answer');
 
     // A new worker takes the delivery over once the dead one's lock lapses; the receiver answers 503.
-    const second = await cluster.startWorker();
+    const second = await cluster.startWorker(TRACE);
     await receiver.waitForRequests(2, 60_000);
     // Stopped during the retry's backoff: the retry waits in Redis, not in this process.
     await second.stop();
     t.diagnostic('worker 2 stopped (SIGTERM) during the backoff after a 503');
-    const third = await cluster.startWorker();
+    const third = await cluster.startWorker(TRACE);
     await receiver.waitForRequests(3, 60_000);
     await sleep(1500);
 
