@@ -86,7 +86,8 @@ export async function attemptWebhook(
     signal: settings.signal ?? new AbortController().signal,
   });
   if (result.kind === 'error') {
-    if (result.error instanceof CallbackNotAllowedError) return { kind: 'refused', error: result.error.message };
+    if (result.error instanceof CallbackNotAllowedError)
+      return { kind: 'refused', error: result.error.message };
     return { kind: 'retry', error: result.error.message, retryAfterMs: null };
   }
   const { status } = result;

@@ -54,7 +54,7 @@ export function authHeaderNameProblem(name: string): string | null {
   if (name.length === 0 || name.length > MAX_AUTH_HEADER_NAME_LENGTH) {
     return `must be 1 to ${MAX_AUTH_HEADER_NAME_LENGTH} characters`;
   }
-  if (!TOKEN.test(name)) return 'must be a header name: letters, digits and !#$%&\'*+-.^_`|~ only';
+  if (!TOKEN.test(name)) return "must be a header name: letters, digits and !#$%&'*+-.^_`|~ only";
   const lower = name.toLowerCase();
   if (FORBIDDEN_NAMES.has(lower) || FORBIDDEN_PREFIXES.some((prefix) => lower.startsWith(prefix))) {
     return `${name} is set by the server itself and cannot be chosen`;
@@ -93,6 +93,7 @@ export function checkCallbackAuthHeader(
     const problem = authHeaderValueProblem(value);
     if (problem) problems.value = problem;
   }
-  if (problems.name !== undefined || problems.value !== undefined) throw new CallbackAuthHeaderError(problems);
+  if (problems.name !== undefined || problems.value !== undefined)
+    throw new CallbackAuthHeaderError(problems);
   return { name: name as string, value: value as string };
 }

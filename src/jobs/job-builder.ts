@@ -29,7 +29,9 @@ export function buildJob(request: JobRequest): JobData {
     owner: request.owner,
     filePath: request.upload.filePath,
     ...(request.callback === undefined ? {} : { callbackUrl: request.callback.url }),
-    ...(request.callback?.authHeader === undefined ? {} : { callbackAuthHeader: request.callback.authHeader }),
+    ...(request.callback?.authHeader === undefined
+      ? {}
+      : { callbackAuthHeader: request.callback.authHeader }),
     speakers: resolveSpeakerFields(request.speakers),
   };
   switch (request.kind) {

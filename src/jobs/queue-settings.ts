@@ -7,6 +7,8 @@ import type { AppConfig } from '../config/app-config';
  * not let it lapse and hand the job to a second worker. A dead worker's job goes to another after
  * about lockDuration + 2 stalled intervals.
  */
-export function queueLockSettings(config: AppConfig): Pick<AdvancedSettings, 'lockDuration' | 'stalledInterval'> {
+export function queueLockSettings(
+  config: AppConfig,
+): Pick<AdvancedSettings, 'lockDuration' | 'stalledInterval'> {
   return { lockDuration: config.jobs.lockDurationMs, stalledInterval: config.jobs.stalledIntervalMs };
 }

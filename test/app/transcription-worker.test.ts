@@ -259,7 +259,9 @@ describe(
       // The flag is up, and the work fails at once, well before the worker's cancel poll could abort it:
       // the order in which a vanished upload makes ffmpeg fail.
       await app.get(CancelFlags).raise(taskId);
-      speech.held.get(String(speech.held.size - 1))?.fail(new Error(`${filePath}: No such file or directory`));
+      speech.held
+        .get(String(speech.held.size - 1))
+        ?.fail(new Error(`${filePath}: No such file or directory`));
       await waitUntil(() => !existsSync(filePath));
       await new Promise((resolve) => setTimeout(resolve, 300));
       assert.equal(await app.get(ResultStore).find(taskId), null, 'no result stored');

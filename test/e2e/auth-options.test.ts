@@ -18,7 +18,10 @@ const bearer = (payload: Record<string, unknown>): string =>
   `Bearer ${forgeJwt(HS256, { iat: nowSeconds(), ...payload }, JWT_SECRET)}`;
 
 /** GET /result of an unknown id: 200 (pending) when the token is accepted, else 401 with its reason. */
-async function tryToken(server: RunningServer, authorization: string): Promise<{ status: number; message: string }> {
+async function tryToken(
+  server: RunningServer,
+  authorization: string,
+): Promise<{ status: number; message: string }> {
   const response = await fetch(`${server.baseUrl}/result/${randomUUID()}`, {
     headers: { Authorization: authorization },
   });
@@ -57,7 +60,11 @@ describe('JWT options (issue 12, item 5)', { skip: skipUnlessPresent(WAV) }, () 
   test('by default: tokens without exp are accepted, and tokens without sub share the owner anonymous', async () => {
     assert.equal((await tryToken(lenient, bearer({ sub: 'alice' }))).status, 200, 'no exp');
     assert.equal((await tryToken(lenient, bearer({ sub: 'alice', iss: 'anyone', aud: 'x' }))).status, 200);
-    assert.equal((await tryToken(lenient, bearer({ sub: 'a', exp: nowSeconds() - 5 }))).status, 401, 'expired');
+    assert.equal(
+      (await tryToken(lenient, bearer({ sub: 'a', exp: nowSeconds() - 5 }))).status,
+      401,
+      'expired',
+    );
 
     const created = await submit(lenient.baseUrl, bearer({ purpose: 'first' }), WAV);
     assert.equal(created.status, 200, JSON.stringify(created.body));

@@ -60,13 +60,33 @@ describe('callback_url webhooks', { skip }, () => {
     const hook = receiver.url('/auth');
     const cases: [string, Record<string, string>, string[]][] = [
       ['Host', { callback_auth_header_name: 'Host', callback_auth_header_value: 'v' }, ['name']],
-      ['content-length', { callback_auth_header_name: 'content-length', callback_auth_header_value: '1' }, ['name']],
-      ['X-Webhook-Id', { callback_auth_header_name: 'X-Webhook-Id', callback_auth_header_value: 'v' }, ['name']],
+      [
+        'content-length',
+        { callback_auth_header_name: 'content-length', callback_auth_header_value: '1' },
+        ['name'],
+      ],
+      [
+        'X-Webhook-Id',
+        { callback_auth_header_name: 'X-Webhook-Id', callback_auth_header_value: 'v' },
+        ['name'],
+      ],
       ['not a token', { callback_auth_header_name: 'Bad Name:', callback_auth_header_value: 'v' }, ['name']],
       ['too long', { callback_auth_header_name: 'X'.repeat(101), callback_auth_header_value: 'v' }, ['name']],
-      ['CRLF', { callback_auth_header_name: 'Authorization', callback_auth_header_value: 'a\r\nX-Evil: 1' }, ['value']],
-      ['value too long', { callback_auth_header_name: 'Authorization', callback_auth_header_value: 'v'.repeat(4097) }, ['value']],
-      ['both wrong', { callback_auth_header_name: 'Host', callback_auth_header_value: 'x\ny' }, ['name', 'value']],
+      [
+        'CRLF',
+        { callback_auth_header_name: 'Authorization', callback_auth_header_value: 'a\r\nX-Evil: 1' },
+        ['value'],
+      ],
+      [
+        'value too long',
+        { callback_auth_header_name: 'Authorization', callback_auth_header_value: 'v'.repeat(4097) },
+        ['value'],
+      ],
+      [
+        'both wrong',
+        { callback_auth_header_name: 'Host', callback_auth_header_value: 'x\ny' },
+        ['name', 'value'],
+      ],
       ['name alone', { callback_auth_header_name: 'Authorization' }, ['value']],
       ['value alone', { callback_auth_header_value: 'secret-only' }, ['name']],
     ];
