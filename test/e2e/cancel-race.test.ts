@@ -10,7 +10,7 @@ import { getJson, submit } from './support/http-client';
 import { type RunningServer, sleep, startServer, TEST_TOKEN } from './support/server-process';
 
 const AUTH = `Bearer ${TEST_TOKEN}`;
-const ROUNDS = 3;
+const ROUNDS = 5;
 const skip = skipUnlessPresent(models.whisperTiny, models.sileroVad, models.segmentation, SPEECH_FIXTURE);
 
 /** Resolves with the line the worker logged when it let go of the task (cancelled, failed or completed). */
