@@ -1,18 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import {
-  checkCallbackUrl,
-  defaultPort,
-  isAddressAllowed,
-  type AllowedHosts,
-  type HostMatch,
-  matchAllowedHost,
-} from './allowed-hosts';
-import { CallbackNotAllowedError, WebhookConfigError } from './errors';
+import type { AllowedHosts } from './allowed-hosts';
+import { type AttemptOutcome, attemptWebhook, DEFAULT_USER_AGENT } from './attempt';
+import { DEFAULT_BACKOFF, retryDelayMs } from './backoff';
+import { WebhookConfigError } from './errors';
 import type { FailureReason, WebhookEvent } from './events';
-import { guardedLookup, systemResolve, type ResolveHost } from './guarded-lookup';
-import { nonPublicAddressKind } from './ip-address';
-import { postOnce, type AttemptResult } from './post-once';
-import { SIGNATURE_HEADER, signWebhook } from './signature';
+import { systemResolve, type ResolveHost } from './guarded-lookup';
 
 export interface WebhookDispatcherOptions {
   /** HMAC-SHA256 key shared with the receivers. */
@@ -66,7 +58,6 @@ interface Delivery {
 }
 
 const DROP_WARNING_INTERVAL_MS = 10_000;
-const RETRIED_STATUSES = new Set([408, 429]);
 
 type Settings = Required<Omit<WebhookDispatcherOptions, 'onEvent'>> &
   Pick<WebhookDispatcherOptions, 'onEvent'>;
@@ -96,13 +87,11 @@ export class WebhookDispatcher {
     }
     this.settings = {
       maxAttempts: 6,
-      baseDelayMs: 2000,
-      maxDelayMs: 60_000,
-      jitter: 0.2,
+      ...DEFAULT_BACKOFF,
       timeoutMs: 10_000,
       maxConcurrent: 8,
       maxPending: 1000,
-      userAgent: 'speech-server-webhooks/1',
+      userAgent: DEFAULT_USER_AGENT,
       warn: (message) => process.emitWarning(message, 'WebhookWarning'),
       resolve: systemResolve,
       ...definedOnly(options),
@@ -208,68 +197,35 @@ export class WebhookDispatcher {
 
   private async attempt(delivery: Delivery): Promise<void> {
     delivery.attempt++;
-    let url: URL;
-    let match: HostMatch;
-    try {
-      url = checkCallbackUrl(delivery.url, this.settings.allowedHosts);
-      match = matchAllowedHost(this.settings.allowedHosts, url) as HostMatch;
-    } catch (error) {
-      this.remove(delivery);
-      this.fail(delivery, 'refused', (error as Error).message);
-      return;
-    }
     const abort = new AbortController();
     delivery.abort = abort;
-    const result = await postOnce(url, delivery.body, {
-      headers: this.headers(delivery),
-      timeoutMs: this.settings.timeoutMs,
-      lookup: guardedLookup(this.settings.resolve, (address) => this.checkAddress(url, match, address)),
-      signal: abort.signal,
-    });
+    const outcome = await attemptWebhook(
+      { id: delivery.id, url: delivery.url, body: delivery.body, attempt: delivery.attempt },
+      { ...this.settings, signal: abort.signal },
+    );
     delivery.abort = undefined;
     // Dropped or abandoned at shutdown while in flight: already reported.
     if (!this.pending.has(delivery.id)) return;
-    this.settle(delivery, result);
+    this.settle(delivery, outcome);
   }
 
-  private headers(delivery: Delivery): Record<string, string> {
-    return {
-      'Content-Type': 'application/json',
-      'User-Agent': this.settings.userAgent,
-      'X-Webhook-Id': delivery.id,
-      'X-Webhook-Attempt': String(delivery.attempt),
-      // Signed afresh per attempt, so a late retry still falls within the receiver's tolerance.
-      [SIGNATURE_HEADER]: signWebhook(delivery.body, this.settings.secret, Math.floor(Date.now() / 1000)),
-    };
-  }
-
-  private checkAddress(url: URL, match: HostMatch, address: string): void {
-    if (isAddressAllowed(this.settings.allowedHosts, match, address, defaultPort(url))) return;
-    throw new CallbackNotAllowedError(
-      `callback host ${url.hostname} resolves to ${address}, a ${nonPublicAddressKind(address)} address, ` +
-        'which is refused unless that host or address is listed exactly',
-      'private-address',
-    );
-  }
-
-  private settle(delivery: Delivery, result: AttemptResult): void {
-    if (result.kind === 'response') {
-      const { status } = result;
-      if (status >= 200 && status < 300) {
+  private settle(delivery: Delivery, outcome: AttemptOutcome): void {
+    switch (outcome.kind) {
+      case 'delivered':
         this.remove(delivery);
-        this.emit({ type: 'delivered', ...this.base(delivery), status });
-      } else if (status >= 500 || RETRIED_STATUSES.has(status)) {
-        this.retryOrFail(delivery, `answered ${status}`, status, result.retryAfterMs);
-      } else {
+        this.emit({ type: 'delivered', ...this.base(delivery), status: outcome.status });
+        return;
+      case 'retry':
+        this.retryOrFail(delivery, outcome.error, outcome.status, outcome.retryAfterMs);
+        return;
+      case 'refused':
         this.remove(delivery);
-        const why = status >= 300 && status < 400 ? ' (redirects are not followed)' : '';
-        this.fail(delivery, 'rejected', `answered ${status}${why}`, status);
-      }
-    } else if (result.error instanceof CallbackNotAllowedError) {
-      this.remove(delivery);
-      this.fail(delivery, 'refused', result.error.message);
-    } else {
-      this.retryOrFail(delivery, result.error.message, undefined, null);
+        this.fail(delivery, 'refused', outcome.error);
+        return;
+      case 'rejected':
+        this.remove(delivery);
+        this.fail(delivery, 'rejected', outcome.error, outcome.status);
+        return;
     }
   }
 
@@ -284,10 +240,7 @@ export class WebhookDispatcher {
       this.fail(delivery, 'exhausted', `gave up after ${delivery.attempt} attempts; last: ${error}`, status);
       return;
     }
-    const backoff = this.backoffMs(delivery.attempt);
-    const delayMs = Math.round(
-      retryAfterMs === null ? backoff : Math.max(backoff, Math.min(retryAfterMs, this.settings.maxDelayMs)),
-    );
+    const delayMs = retryDelayMs(delivery.attempt, this.settings, retryAfterMs);
     delivery.timer = setTimeout(() => {
       delivery.timer = undefined;
       this.ready.push(delivery);
@@ -296,12 +249,6 @@ export class WebhookDispatcher {
     // A retry alone does not hold the process open; close() is the way to wait for it.
     delivery.timer.unref();
     this.emit({ type: 'retrying', ...this.base(delivery), status, error, delayMs });
-  }
-
-  private backoffMs(attempt: number): number {
-    const { baseDelayMs, maxDelayMs, jitter } = this.settings;
-    const nominal = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
-    return Math.min(maxDelayMs, nominal * (1 - jitter + 2 * jitter * Math.random()));
   }
 
   /** The oldest delivery not in flight (a request nearly done is the worst to waste), else the oldest. */

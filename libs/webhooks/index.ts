@@ -16,6 +16,7 @@ export {
   WebhookError,
   type CallbackRefusal,
 } from './errors';
+export { systemResolve } from './guarded-lookup';
 export { canonicalAddress, isPublicAddress, nonPublicAddressKind } from './ip-address';
 export { SIGNATURE_HEADER, SIGNATURE_SCHEME, signWebhook, verifyWebhookSignature } from './signature';
 export {
@@ -33,4 +34,23 @@ export type {
   WebhookEvent,
 } from './events';
 export type { ResolveHost } from './guarded-lookup';
+export {
+  attemptWebhook,
+  WEBHOOK_ATTEMPT_HEADER,
+  WEBHOOK_ID_HEADER,
+  type AttemptOutcome,
+  type AttemptSettings,
+  type WebhookAttempt,
+} from './attempt';
+export { DEFAULT_BACKOFF, retryDelayMs, type BackoffSettings } from './backoff';
+export {
+  authHeaderNameProblem,
+  authHeaderValueProblem,
+  CallbackAuthHeaderError,
+  checkCallbackAuthHeader,
+  MAX_AUTH_HEADER_NAME_LENGTH,
+  MAX_AUTH_HEADER_VALUE_LENGTH,
+  type AuthHeaderField,
+  type CallbackAuthHeader,
+} from './auth-header';
 export { taskWebhookPayload, type TaskOutcome, type TaskWebhookPayload } from './task-payload';

@@ -47,6 +47,10 @@ function describeRejection(cause: unknown): string {
   if (cause instanceof Error) {
     if (cause.name === 'TokenExpiredError') return 'token expired';
     if (cause.name === 'NotBeforeError') return 'token not yet valid';
+    // jsonwebtoken names the expected value ("expected: ..."): say which claim, not what this server wants.
+    if (cause.message.startsWith('jwt issuer invalid')) return 'invalid token: wrong issuer (iss)';
+    if (cause.message.startsWith('jwt audience invalid')) return 'invalid token: wrong audience (aud)';
+    if (cause.name === 'MissingClaimError') return cause.message;
     // jsonwebtoken's messages ("invalid signature", "invalid algorithm", "jwt malformed") are safe to show.
     return `invalid token: ${cause.message}`;
   }

@@ -10,7 +10,12 @@ import { parseTrustProxy, type TrustProxy } from './trust-proxy';
 export class AppConfig {
   readonly role: AppRole;
   readonly http: { port: number; host: string; trustProxy: TrustProxy };
-  readonly auth: { jwtSecret: string; testToken: string | null };
+  readonly auth: {
+    jwtSecret: string;
+    testToken: string | null;
+    /** Claims a JWT must carry: `iss` and `aud` values when set, and whether `exp` and `sub` must be there. */
+    jwt: { issuer: string | null; audience: string | null; requireExp: boolean; requireSub: boolean };
+  };
   readonly redis: { url: string; prefix: string };
   readonly upload: { dir: string; maxBytes: number; sweepIntervalMs: number; orphanAgeMs: number };
   readonly jobs: {
@@ -46,7 +51,16 @@ export class AppConfig {
   constructor(env: EnvDto) {
     this.role = env.APP_ROLE;
     this.http = { port: env.PORT, host: env.HOST, trustProxy: parseTrustProxy(env.TRUST_PROXY) };
-    this.auth = { jwtSecret: env.JWT_SECRET, testToken: env.TEST_TOKEN ?? null };
+    this.auth = {
+      jwtSecret: env.JWT_SECRET,
+      testToken: env.TEST_TOKEN ?? null,
+      jwt: {
+        issuer: env.JWT_ISSUER ?? null,
+        audience: env.JWT_AUDIENCE ?? null,
+        requireExp: env.JWT_REQUIRE_EXP,
+        requireSub: env.JWT_REQUIRE_SUB,
+      },
+    };
     this.redis = { url: env.REDIS_URL, prefix: env.REDIS_PREFIX };
     this.upload = {
       dir: path.resolve(env.UPLOAD_DIR),

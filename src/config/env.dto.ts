@@ -75,6 +75,28 @@ export class EnvDto {
   @IsNotEmpty()
   JWT_SECRET!: string;
 
+  /** When set, a JWT's `iss` must equal it. */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_ISSUER?: string;
+
+  /** When set, a JWT's `aud` must be (or contain) it. */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_AUDIENCE?: string;
+
+  /** Refuse JWTs without `exp` (off by default: the old server's tokens may have none). */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'JWT_REQUIRE_EXP must be true or false' })
+  JWT_REQUIRE_EXP = false;
+
+  /** Refuse JWTs without `sub`; off, such tokens share the owner `anonymous`. */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'JWT_REQUIRE_SUB must be true or false' })
+  JWT_REQUIRE_SUB = false;
+
   /** Static token for tests and tooling; disabled when unset or blank. */
   @Transform(blankToUndefined)
   @IsOptional()

@@ -1,3 +1,4 @@
+import type { CallbackAuthHeader } from '../../libs/webhooks';
 import type { JobData, WhisperParams } from './job-catalogue';
 import { resolveSpeakerFields, type SpeakerFields } from './speaker-fields';
 
@@ -5,7 +6,7 @@ interface RequestBase {
   owner: string;
   upload: { taskId: string; filePath: string };
   /** Already accepted by the callback policy. */
-  callbackUrl?: string;
+  callback?: { url: string; authHeader?: CallbackAuthHeader };
   speakers: SpeakerFields;
 }
 
@@ -27,7 +28,10 @@ export function buildJob(request: JobRequest): JobData {
     taskId: request.upload.taskId,
     owner: request.owner,
     filePath: request.upload.filePath,
-    ...(request.callbackUrl === undefined ? {} : { callbackUrl: request.callbackUrl }),
+    ...(request.callback === undefined ? {} : { callbackUrl: request.callback.url }),
+    ...(request.callback?.authHeader === undefined
+      ? {}
+      : { callbackAuthHeader: request.callback.authHeader }),
     speakers: resolveSpeakerFields(request.speakers),
   };
   switch (request.kind) {

@@ -1,12 +1,16 @@
 import type { SpeakerCountOptions } from '../../libs/diarization';
+import type { CallbackAuthHeader, TaskWebhookPayload } from '../../libs/webhooks';
 
 /** Every queue and job of the app, with its payload type: producers and consumers share these names. */
 export enum QueueName {
   Transcription = 'transcription',
+  /** Webhook deliveries: in Redis, so that a delivery outlives the process that queued or tried it. */
+  Webhooks = 'webhooks',
 }
 
 export enum JobName {
   Transcribe = 'transcribe',
+  DeliverWebhook = 'deliver-webhook',
 }
 
 /** Whisper's parameters as a transcribe job carries them. */
@@ -25,6 +29,8 @@ interface JobBase {
   filePath: string;
   /** Where to POST the signed outcome when the job ends (already checked against the allow-list). */
   callbackUrl?: string;
+  /** A header the receiver asked for on every delivery (already checked); a secret: never logged or returned. */
+  callbackAuthHeader?: CallbackAuthHeader;
   /** Exact count or bounds, already checked (see speaker-fields.ts). */
   speakers: SpeakerCountOptions;
 }
@@ -77,9 +83,22 @@ export function readJobData(data: JobData | LegacyJobData): JobData {
   };
 }
 
+/** One webhook delivery: everything needed to send it again from any worker, after any restart. */
+export interface WebhookJobData {
+  /** The `X-Webhook-Id` header: chosen once, so every attempt carries the same one. */
+  deliveryId: string;
+  taskId: string;
+  url: string;
+  payload: TaskWebhookPayload;
+  authHeader?: CallbackAuthHeader;
+  /** Attempts sent so far, kept in Redis: `X-Webhook-Attempt` keeps counting across restarts. */
+  attemptsSent: number;
+}
+
 /** What Bull carries under each job name. */
 export interface JobPayloads {
   [JobName.Transcribe]: JobData | LegacyJobData;
+  [JobName.DeliverWebhook]: WebhookJobData;
 }
 
 /** The stages a client sees, exactly as the contract names them. */

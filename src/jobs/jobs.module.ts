@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { QueueName } from './job-catalogue';
+import { queueLockSettings } from './queue-settings';
 import { TranscriptionQueueRepository } from './transcription-queue.repository';
 
 /** Bull on the configured Redis, under the configured key prefix. */
@@ -13,11 +14,7 @@ import { TranscriptionQueueRepository } from './transcription-queue.repository';
         url: config.redis.url,
         prefix: config.redis.prefix,
         settings: {
-          // A worker renews its job's lock every lockDuration / 2 from the event loop; CPU-heavy JS
-          // steps of a long file (clustering) must not let it lapse and hand the job to a second worker.
-          // A dead worker's job goes to another after about lockDuration + 2 stalled intervals.
-          lockDuration: config.jobs.lockDurationMs,
-          stalledInterval: config.jobs.stalledIntervalMs,
+          ...queueLockSettings(config),
           // A job whose worker died is retried once by another worker, then failed.
           maxStalledCount: 1,
         },

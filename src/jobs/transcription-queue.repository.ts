@@ -19,8 +19,8 @@ export type QueuedTaskState =
   | { kind: 'finished'; owner: string };
 
 /**
- * The only class that touches Bull: enqueueing, lookups and worker registration. Job options are
- * decided here, in one place.
+ * The only class that touches the transcription queue: enqueueing, lookups and worker registration.
+ * Job options are decided here, in one place (webhook deliveries have their own, WebhookQueueRepository).
  */
 @Injectable()
 export class TranscriptionQueueRepository {

@@ -11,14 +11,21 @@ export interface StoredResult {
   record: StoredRecord | null;
 }
 
-// Writes only when no result exists yet: the fallback failure path must never overwrite a result.
+// Writes only when no result exists yet (the fallback failure path must never overwrite a result)
+// and the owner has not cancelled the task: checked in the same script as the write, so a cancel
+// (CancelFlags.raise, then a second look here) and a worker finishing at that moment cannot both win.
 // The announcement goes out in the same script, so a waiter that hears it always finds the result.
 const SAVE_IF_ABSENT = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'json', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1`;
+
+/** What saveIfAbsent did: wrote the record, found one already there, or found the task cancelled. */
+export type SaveOutcome = 'stored' | 'exists' | 'cancelled';
+const SAVE_OUTCOMES: Record<number, SaveOutcome> = { 1: 'stored', 0: 'exists', [-1]: 'cancelled' };
 
 /**
  * Finished results in Redis hashes that expire RESULT_TTL_MS after the job ends: the job's whole
@@ -33,19 +40,20 @@ export class ResultStore {
     private readonly config: AppConfig,
   ) {}
 
-  /** Returns false when a result was already stored for the task. */
-  async saveIfAbsent(taskId: string, owner: string, record: JobRecord): Promise<boolean> {
+  /** Stores the record unless a result was already stored for the task or its owner cancelled it. */
+  async saveIfAbsent(taskId: string, owner: string, record: JobRecord): Promise<SaveOutcome> {
     const written = await this.redis.eval(
       SAVE_IF_ABSENT,
-      1,
+      2,
       this.keys.result(taskId),
+      this.keys.cancel(taskId),
       owner,
       encodeJobRecord(record),
       String(this.config.results.ttlMs),
       this.keys.resultStored(),
       taskId,
     );
-    return written === 1;
+    return SAVE_OUTCOMES[Number(written)];
   }
 
   async find(taskId: string): Promise<StoredResult | null> {

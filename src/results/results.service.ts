@@ -119,6 +119,10 @@ export class ResultsService {
       // The flag first: a worker taking the job between these steps still sees it at its start.
       await this.cancelFlags.raise(taskId);
       await this.queue.removeIfNotRunning(taskId);
+      // A worker may have stored the result after the lookup above and before the flag; once the flag
+      // is up none can be stored (ResultStore checks it in the same script), so one more look suffices.
+      const late = await this.store.find(taskId);
+      if (late?.record) await this.store.markDelivered(taskId);
     }
     await this.files.remove(path.join(this.files.dir, taskId));
     this.logger.log(`task ${taskId} cancelled by its owner`);

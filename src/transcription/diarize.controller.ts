@@ -34,12 +34,14 @@ export class DiarizeController {
     @UploadedAudio() upload: AcceptedUpload,
     @Body() form: DiarizeRequestDto,
   ): Promise<TaskCreatedDto> {
-    return this.transcription.submit({
-      kind: 'diarize',
-      owner,
-      upload,
-      callbackUrl: form.callback_url,
-      speakers: speakerFieldsOf(form, form.speaker_count !== undefined, null),
-    });
+    return this.transcription.submit(
+      {
+        kind: 'diarize',
+        owner,
+        upload,
+        speakers: speakerFieldsOf(form, form.speaker_count !== undefined, null),
+      },
+      form,
+    );
   }
 }

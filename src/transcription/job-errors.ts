@@ -50,8 +50,15 @@ export function describeJobFailure(error: unknown, signal: AbortSignal, filePath
   const cause = signal.aborted && signal.reason instanceof Error ? signal.reason : error;
   const raw = cause instanceof Error ? cause.message : String(cause);
   const firstLine = raw.split(/\r?\n/).find((line) => line.trim() !== '') ?? 'unknown error';
-  return firstLine.replaceAll(filePath, 'input').trim().slice(0, 500);
+  return firstLine
+    .replaceAll(filePath, 'input')
+    .replace(ABSOLUTE_PATH, '$1(a server file)')
+    .trim()
+    .slice(0, 500);
 }
+
+/** Any other absolute path with two or more segments (a model, a temporary file): never shown to clients. */
+const ABSOLUTE_PATH = /(^|[\s'"(=])\/[^\s'"()/]+\/[^\s'"()]*/g;
 
 /** The stored failure of a job: its code from the error's class (never its message), and its message. */
 export function classifyJobFailure(error: unknown, signal: AbortSignal, filePath: string): JobFailure {

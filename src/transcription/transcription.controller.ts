@@ -38,20 +38,22 @@ export class TranscriptionController {
     @Body() form: TranscribeFormDto,
     @FormFieldGiven('speaker_count') speakerCountGiven: boolean,
   ): Promise<TaskCreatedDto> {
-    return this.transcription.submit({
-      kind: 'transcribe',
-      owner,
-      upload,
-      callbackUrl: form.callback_url,
-      // Nothing sent: the DTO's default, the contract's 2.
-      speakers: speakerFieldsOf(form, speakerCountGiven, form.speaker_count),
-      whisper: {
-        language: form.language,
-        temperature: form.temperature,
-        noSpeechThreshold: form.no_speech_threshold,
-        initialPrompt: form.initial_prompt,
+    return this.transcription.submit(
+      {
+        kind: 'transcribe',
+        owner,
+        upload,
+        // Nothing sent: the DTO's default, the contract's 2.
+        speakers: speakerFieldsOf(form, speakerCountGiven, form.speaker_count),
+        whisper: {
+          language: form.language,
+          temperature: form.temperature,
+          noSpeechThreshold: form.no_speech_threshold,
+          initialPrompt: form.initial_prompt,
+        },
+        wordTimestamps: form.word_timestamps,
       },
-      wordTimestamps: form.word_timestamps,
-    });
+      form,
+    );
   }
 }

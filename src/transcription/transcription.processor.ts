@@ -1,11 +1,12 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { type JobOutcome, readJobData } from '../jobs/job-catalogue';
+import { type JobData, type JobOutcome, readJobData } from '../jobs/job-catalogue';
 import type { JobRecord } from '../jobs/job-record';
 import { type TranscribeJob, TranscriptionQueueRepository } from '../jobs/transcription-queue.repository';
 import { CancelFlags } from '../results/cancel-flags.repository';
-import { ResultStore } from '../results/result-store.repository';
+import { ResultStore, type SaveOutcome } from '../results/result-store.repository';
 import { UploadFiles } from '../upload/upload-files';
+import { WebhookNotifier } from '../webhooks/webhook-notifier';
 import { classifyJobFailure, JobCancelledError, JobTimeoutError, WorkerShutdownError } from './job-errors';
 import { ProgressReporter } from './progress-reporter';
 import { TranscriptionPipeline } from './transcription.pipeline';
@@ -40,6 +41,7 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
     private readonly files: UploadFiles,
     private readonly config: AppConfig,
     private readonly cancelFlags: CancelFlags,
+    private readonly webhooks: WebhookNotifier,
   ) {}
 
   private cancelPoll: NodeJS.Timeout | null = null;
@@ -102,7 +104,7 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
   /** The job's outcome when it ran to a stored result; nothing when it was skipped or cancelled. */
   private async run(job: TranscribeJob, controller: AbortController): Promise<JobOutcome | undefined> {
     const data = readJobData(job.data);
-    const { taskId, owner, filePath } = data;
+    const { taskId, filePath } = data;
     // Both checks in one round trip (auto-pipelined): each job waits for them before it starts.
     const [earlier, cancelled] = await Promise.all([
       this.results.find(taskId),
@@ -113,6 +115,8 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
     if (earlier) {
       this.logger.warn(`task ${taskId} already has a result from an earlier run; not run again`);
       await this.files.remove(filePath);
+      // The earlier run may have died before queueing its webhook; queueing is idempotent.
+      await this.webhooks.taskEnded(data, earlier.record);
       return;
     }
     // Cancelled while waiting, but taken by this worker before the API could remove it.
@@ -134,14 +138,19 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
         report: progress.report,
       });
       await progress.flush();
-      await this.store(taskId, owner, record);
+      if ((await this.store(data, record)) === 'cancelled') {
+        this.logger.log(`task ${taskId} cancelled after ${Date.now() - started} ms (result not stored)`);
+        return;
+      }
       this.logger.log(`task ${taskId} completed in ${Date.now() - started} ms`);
       const audioSeconds =
         record.kind === 'transcript' ? record.transcript.durationSeconds : record.durationSeconds;
       return { audioSeconds };
     } catch (error) {
       await progress.flush();
-      if (controller.signal.reason instanceof JobCancelledError) {
+      // The owner's cancel deletes the upload at once, so the pipeline may fail (ffmpeg finds no
+      // file) before this worker's poll aborts it: the flag, not the error, says what happened.
+      if (await this.wasCancelled(taskId, controller.signal)) {
         // Nothing is stored: the owner asked for the task to disappear, later GETs answer pending.
         this.logger.log(`task ${taskId} cancelled after ${Date.now() - started} ms`);
         return;
@@ -154,12 +163,15 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
         throw controller.signal.reason;
       }
       const failure = classifyJobFailure(error, controller.signal, filePath);
+      if ((await this.store(data, { status: 'failed', kind: 'failure', ...failure })) === 'cancelled') {
+        this.logger.log(`task ${taskId} cancelled after ${Date.now() - started} ms (failure not stored)`);
+        return;
+      }
       this.logger.warn(`task ${taskId} failed after ${Date.now() - started} ms: ${failure.message}`);
       // Failures about the input or the deadline are no fault of the server: no stack trace needed.
       if (failure.code === 'internal') {
         this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
       }
-      await this.store(taskId, owner, { status: 'failed', kind: 'failure', ...failure });
       // Retries are only for hand-backs: the same input would fail the same way.
       await job.discard();
       throw new TranscriptionFailedError(failure.message);
@@ -174,11 +186,23 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
     return job.attemptsMade + 1 < (job.opts.attempts ?? 1);
   }
 
-  /** The first result stored for a task wins: a job run twice (lock lapsed) is seen once. */
-  private async store(taskId: string, owner: string, record: JobRecord): Promise<void> {
-    if (!(await this.results.saveIfAbsent(taskId, owner, record))) {
-      this.logger.warn(`task ${taskId} already had a result stored by another run; kept that one`);
+  /**
+   * The first result stored for a task wins (a job run twice, its lock lapsed, is seen once), and
+   * none is stored for a cancelled task. A stored result is followed by its webhook, if any.
+   */
+  private async store(data: JobData, record: JobRecord): Promise<SaveOutcome> {
+    const outcome = await this.results.saveIfAbsent(data.taskId, data.owner, record);
+    if (outcome === 'exists') {
+      this.logger.warn(`task ${data.taskId} already had a result stored by another run; kept that one`);
     }
+    if (outcome === 'stored') await this.webhooks.taskEnded(data, record);
+    return outcome;
+  }
+
+  /** Cancelled by its owner: seen by the abort signal, or in Redis before the poll noticed. */
+  private async wasCancelled(taskId: string, signal: AbortSignal): Promise<boolean> {
+    if (signal.reason instanceof JobCancelledError) return true;
+    return this.cancelFlags.isRaised(taskId).catch(() => false);
   }
 
   /**
@@ -188,16 +212,21 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
    */
   private async handleGivenUp(job: TranscribeJob | null): Promise<void> {
     if (!job?.data?.taskId) return;
-    const { taskId, owner, filePath } = job.data;
+    const data = readJobData(job.data);
+    const { taskId, filePath } = data;
     if (this.handedBack.delete(taskId)) return;
     try {
-      const written = await this.results.saveIfAbsent(taskId, owner, {
+      const record: JobRecord = {
         status: 'failed',
         kind: 'failure',
         code: 'interrupted',
         message: 'processing was interrupted (the worker stopped or stalled) and the task was given up',
-      });
-      if (written) this.logger.warn(`task ${taskId} was given up by the queue after stalling`);
+      };
+      // Jobs our handler failed itself already have their result: then nothing changes here.
+      if ((await this.results.saveIfAbsent(taskId, data.owner, record)) === 'stored') {
+        this.logger.warn(`task ${taskId} was given up by the queue after stalling`);
+        await this.webhooks.taskEnded(data, record);
+      }
     } catch (error) {
       this.logger.warn(`could not record the failure of task ${taskId}: ${String(error)}`);
     }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { buildJob, type JobRequest } from '../jobs/job-builder';
 import { TranscriptionQueueRepository } from '../jobs/transcription-queue.repository';
-import { CallbackUrlPolicy } from '../webhooks/callback-url.policy';
+import { type CallbackForm, CallbackUrlPolicy } from '../webhooks/callback-url.policy';
 import type { TaskCreatedDto } from './dto/task-created.dto';
 
 @Injectable()
@@ -13,11 +13,11 @@ export class TranscriptionService {
 
   /**
    * Queues the upload for a worker; the task id is the one the upload was stored under. A callback
-   * URL the policy refuses is a 400.
+   * URL or auth header the policy refuses is a 400.
    */
-  async submit(request: JobRequest): Promise<TaskCreatedDto> {
-    const callbackUrl = this.callbacks.accept(request.callbackUrl);
-    await this.queue.enqueue(buildJob({ ...request, callbackUrl }));
+  async submit(request: JobRequest, callbackForm: CallbackForm): Promise<TaskCreatedDto> {
+    const callback = this.callbacks.accept(callbackForm);
+    await this.queue.enqueue(buildJob({ ...request, callback }));
     return { task_id: request.upload.taskId };
   }
 }

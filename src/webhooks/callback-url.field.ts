@@ -11,10 +11,12 @@ export function CallbackUrlField(): PropertyDecorator {
       type: 'string',
       format: 'uri',
       maxLength: MAX_CALLBACK_URL_LENGTH,
+      example: 'https://hooks.internal/speech',
       description:
         'An addition: when the task ends the server POSTs `{event, task_id, status, error?, finished_at}` ' +
         'here, signed (X-Webhook-Signature: t=<unix>,v1=<HMAC-SHA256(WEBHOOK_SECRET, "<t>.<body>")>), ' +
-        'retried with backoff. Only hosts in WEBHOOK_ALLOWED_HOSTS are accepted (none by default: 400).',
+        'retried with backoff from a queue in Redis (at least once; X-Webhook-Id is the same on every ' +
+        'attempt). Only hosts in WEBHOOK_ALLOWED_HOSTS are accepted (none by default: 400).',
     }),
     Transform(({ value }: { value: unknown }) =>
       typeof value === 'string' && value.trim() === '' ? undefined : value,

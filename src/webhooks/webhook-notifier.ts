@@ -1,94 +1,61 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import {
-  parseAllowedHosts,
-  taskWebhookPayload,
-  type TaskOutcome,
-  WebhookDispatcher,
-  type WebhookEvent,
-} from '../../libs/webhooks';
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { parseAllowedHosts, taskWebhookPayload, type TaskOutcome } from '../../libs/webhooks';
 import { AppConfig } from '../config/app-config';
-import { type TranscribeJob, TranscriptionQueueRepository } from '../jobs/transcription-queue.repository';
+import type { JobData } from '../jobs/job-catalogue';
+import type { StoredRecord } from '../jobs/job-record';
 import { contractBody } from '../results/contract-body';
-import { ResultStore } from '../results/result-store.repository';
-
-/** How long a closing worker lets pending webhook deliveries finish. */
-const CLOSE_GRACE_MS = 10_000;
-/** A job the queue gave up gets its failed result written by the processor a moment after the event. */
-const GIVEN_UP_RECHECK_MS = 1000;
+import { WebhookQueueRepository } from './webhook-queue.repository';
 
 /**
- * Worker role: when a job with a callback_url ends, POSTs its outcome through one dispatcher
- * (signed, retried in the background: the worker never waits on a receiver). The outcome is read
- * from the stored result, so a job handed back to the queue (no result yet) sends nothing.
+ * Worker role: when a task with a callback_url ends, queues its outcome for delivery (in Redis,
+ * see WebhookDeliveryProcessor). Called by the transcription worker right after it stored the
+ * task's result and before it acknowledges the job, so that a worker dying in between runs the job
+ * again and queues the delivery then. Cancelled tasks store nothing and send nothing.
  */
 @Injectable()
-export class WebhookNotifier implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookNotifier {
   private readonly logger = new Logger(WebhookNotifier.name);
-  private readonly dispatcher: WebhookDispatcher | null;
+  private readonly enabled: boolean;
 
   constructor(
-    private readonly queue: TranscriptionQueueRepository,
-    private readonly results: ResultStore,
+    private readonly queue: WebhookQueueRepository,
     config: AppConfig,
   ) {
     const { allowedHosts, secret } = config.webhooks;
-    const hosts = parseAllowedHosts(allowedHosts);
-    this.dispatcher =
-      hosts.rules.length > 0 && secret
-        ? new WebhookDispatcher({
-            secret,
-            allowedHosts: hosts,
-            onEvent: (event) => this.log(event),
-            warn: (message) => this.logger.warn(message),
-          })
-        : null;
+    this.enabled = parseAllowedHosts(allowedHosts).rules.length > 0 && Boolean(secret);
   }
 
-  onApplicationBootstrap(): void {
-    if (!this.dispatcher) return;
-    this.queue.onWorkerEvent('completed', (job) => void this.notify(job, 'completed'));
-    this.queue.onWorkerEvent('failed', (job) => void this.notify(job, 'failed'));
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    const closed = await this.dispatcher?.close(CLOSE_GRACE_MS);
-    if (closed?.abandoned) this.logger.warn(`${closed.abandoned} webhook(s) abandoned at shutdown`);
-  }
-
-  private async notify(job: TranscribeJob | null, event: TaskOutcome): Promise<void> {
-    const url = job?.data?.callbackUrl;
-    if (!job || !url || !this.dispatcher) return;
-    const { taskId } = job.data;
+  /** `record`: the task's stored result, null when it was already delivered to its owner. */
+  async taskEnded(job: JobData, record: StoredRecord | null): Promise<void> {
+    const url = job.callbackUrl;
+    if (!url) return;
+    const { taskId } = job;
+    if (!this.enabled) {
+      this.logger.warn(`task ${taskId}: no webhook sent: this worker has no WEBHOOK_ALLOWED_HOSTS/SECRET`);
+      return;
+    }
+    const outcome = outcomeOf(record);
+    const deliveryId = randomUUID();
     try {
-      let outcome = await this.outcome(taskId);
-      if (!outcome && event === 'failed') {
-        await new Promise((resolve) => setTimeout(resolve, GIVEN_UP_RECHECK_MS));
-        outcome = await this.outcome(taskId);
-      }
-      // Completed without a readable body: the client already fetched it, so it did complete.
-      if (!outcome && event === 'completed') outcome = { status: 'completed' };
-      if (!outcome) return;
-      const id = this.dispatcher.dispatch({
+      await this.queue.enqueue({
+        deliveryId,
+        taskId,
         url,
         payload: taskWebhookPayload(taskId, outcome.status, outcome.error),
+        ...(job.callbackAuthHeader ? { authHeader: job.callbackAuthHeader } : {}),
+        attemptsSent: 0,
       });
-      this.logger.log(`task ${taskId}: webhook ${id} (${outcome.status}) queued`);
+      this.logger.log(`task ${taskId}: webhook (${outcome.status}) queued`);
     } catch (error) {
-      this.logger.warn(`task ${taskId}: no webhook sent: ${String(error)}`);
+      this.logger.warn(`task ${taskId}: no webhook queued: ${String(error)}`);
     }
   }
+}
 
-  private async outcome(taskId: string): Promise<{ status: TaskOutcome; error?: string } | null> {
-    const stored = await this.results.find(taskId);
-    if (!stored) return null;
-    if (stored.record === null) return { status: 'completed' };
-    const body = contractBody(stored.record);
-    return body.status === 'failed' ? { status: 'failed', error: body.error } : { status: 'completed' };
-  }
-
-  private log(event: WebhookEvent): void {
-    const line = `webhook ${event.id} to ${event.target}: ${event.type} after ${event.attempt} attempt(s)`;
-    if (event.type === 'delivered' || event.type === 'retrying') this.logger.log(line);
-    else this.logger.warn(`${line}${'reason' in event ? ` (${String(event.reason)})` : ''}`);
-  }
+function outcomeOf(record: StoredRecord | null): { status: TaskOutcome; error?: string } {
+  // Already delivered: the owner fetched a result, so the task did end that way; it completed.
+  if (record === null) return { status: 'completed' };
+  const body = contractBody(record);
+  return body.status === 'failed' ? { status: 'failed', error: body.error } : { status: 'completed' };
 }

@@ -27,6 +27,19 @@ describe('failure messages of jobs', () => {
     );
     assert.equal(message, 'cannot open input: broken');
     assert.equal(describeJobFailure('plain string', signal, '/x'), 'plain string');
+    // Nor any other file of the server; ratios and the like stay as they are.
+    assert.equal(
+      describeJobFailure(
+        new Error("ENOENT: no such file or directory, open '/opt/models/x.onnx'"),
+        signal,
+        '/u/1',
+      ),
+      "ENOENT: no such file or directory, open '(a server file)'",
+    );
+    assert.equal(
+      describeJobFailure(new Error('at 16 kHz/mono, 1/2 done'), signal, '/u/1'),
+      'at 16 kHz/mono, 1/2 done',
+    );
   });
 
   test('durations read naturally', () => {

@@ -25,6 +25,8 @@ import type { Transcription } from '../../libs/speech';
 import { SpeechEngine } from '../../src/speech/speech-engine';
 import { newTaskId } from '../../src/jobs/task-id';
 import { TranscriptionModule } from '../../src/transcription/transcription.module';
+import { CancelFlags } from '../../src/results/cancel-flags.repository';
+import { WebhooksModule } from '../../src/webhooks/webhooks.module';
 import { UploadJanitor } from '../../src/transcription/upload-janitor';
 import { fixtures, skipUnlessPresent } from '../support/shared-files';
 import {
@@ -39,14 +41,18 @@ const WAV = fixtures.audio('conv-en-2spk.wav');
 /** Scripted words, or, for chosen tasks, a transcription that holds until released or aborted. */
 class ControllableSpeechEngine extends SpeechEngine {
   private readonly scripted = new ScriptedSpeechEngine(fixtureTurns(fixtures.audio('conv-en-2spk.json')));
-  readonly held = new Map<string, { release: () => void; aborted: boolean }>();
+  readonly held = new Map<string, { release: () => void; fail: (error: Error) => void; aborted: boolean }>();
   holdNext = false;
 
   transcribe(samples: Float32Array, request: SpeechRequest): Promise<Transcription> {
     if (!this.holdNext) return this.scripted.transcribe(samples, request);
     this.holdNext = false;
     return new Promise((resolve, reject) => {
-      const entry = { release: () => resolve(this.scripted.transcribe(samples, request)), aborted: false };
+      const entry = {
+        release: () => resolve(this.scripted.transcribe(samples, request)),
+        fail: reject,
+        aborted: false,
+      };
       this.held.set(String(this.held.size), entry);
       request.onProgress?.(40);
       request.signal?.addEventListener('abort', () => {
@@ -87,6 +93,7 @@ describe(
         imports: [
           TestConfigModule,
           TranscriptionModule.register({ api: false, worker: true }),
+          WebhooksModule.forRole({ api: false, worker: true }),
           ResultsModule,
         ],
       })
@@ -240,6 +247,35 @@ describe(
       });
       speech.held.get(String(speech.held.size - 1))?.release();
       assert.equal((await waitForResult(taskId)).status, 'completed');
+    });
+
+    test('a job that fails after its owner cancelled it (upload gone) stores nothing: cancelled, not failed', async () => {
+      speech.holdNext = true;
+      const { taskId, filePath } = await enqueue('hana');
+      const results = app.get(ResultsService);
+      await waitUntil(
+        async () => JSON.parse((await results.answer(taskId, 'hana')).json).info === 'transcribing',
+      );
+      // The flag is up, and the work fails at once, well before the worker's cancel poll could abort it:
+      // the order in which a vanished upload makes ffmpeg fail.
+      await app.get(CancelFlags).raise(taskId);
+      speech.held
+        .get(String(speech.held.size - 1))
+        ?.fail(new Error(`${filePath}: No such file or directory`));
+      await waitUntil(() => !existsSync(filePath));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(await app.get(ResultStore).find(taskId), null, 'no result stored');
+      assert.deepEqual(await results.answer(taskId, 'hana'), { json: '{"status":"pending"}' });
+      // And the store itself refuses any record for a cancelled task, whoever tries.
+      assert.equal(
+        await app.get(ResultStore).saveIfAbsent(taskId, 'hana', {
+          status: 'failed',
+          kind: 'failure',
+          code: 'internal',
+          message: 'late',
+        }),
+        'cancelled',
+      );
     });
 
     test('JOB_TIMEOUT_MS aborts the transcription itself and the job fails with a clear message', async () => {

@@ -56,6 +56,74 @@ describe('callback_url webhooks', { skip }, () => {
     assert.equal(typeof failure.error, 'string');
   });
 
+  test('callback_auth_header_*: each bad field is a 400 naming it, never echoing the value', async () => {
+    const hook = receiver.url('/auth');
+    const cases: [string, Record<string, string>, string[]][] = [
+      ['Host', { callback_auth_header_name: 'Host', callback_auth_header_value: 'v' }, ['name']],
+      [
+        'content-length',
+        { callback_auth_header_name: 'content-length', callback_auth_header_value: '1' },
+        ['name'],
+      ],
+      [
+        'X-Webhook-Id',
+        { callback_auth_header_name: 'X-Webhook-Id', callback_auth_header_value: 'v' },
+        ['name'],
+      ],
+      ['not a token', { callback_auth_header_name: 'Bad Name:', callback_auth_header_value: 'v' }, ['name']],
+      ['too long', { callback_auth_header_name: 'X'.repeat(101), callback_auth_header_value: 'v' }, ['name']],
+      [
+        'CRLF',
+        { callback_auth_header_name: 'Authorization', callback_auth_header_value: 'a\r\nX-Evil: 1' },
+        ['value'],
+      ],
+      [
+        'value too long',
+        { callback_auth_header_name: 'Authorization', callback_auth_header_value: 'v'.repeat(4097) },
+        ['value'],
+      ],
+      [
+        'both wrong',
+        { callback_auth_header_name: 'Host', callback_auth_header_value: 'x\ny' },
+        ['name', 'value'],
+      ],
+      ['name alone', { callback_auth_header_name: 'Authorization' }, ['value']],
+      ['value alone', { callback_auth_header_value: 'secret-only' }, ['name']],
+    ];
+    for (const [name, fields, wrong] of cases) {
+      const answer = await submit(server.baseUrl, AUTH, WAV, { callback_url: hook, ...fields });
+      assert.equal(answer.status, 400, `${name}: ${JSON.stringify(answer.body)}`);
+      const errors = answer.body.errors as Record<string, string[]>;
+      assert.deepEqual(
+        Object.keys(errors).sort(),
+        wrong.map((field) => `callback_auth_header_${field}`),
+        `${name}: ${JSON.stringify(errors)}`,
+      );
+      const value = fields.callback_auth_header_value;
+      if (value && value.length > 3) assert.ok(!JSON.stringify(answer.body).includes(value), name);
+    }
+    // Without callback_url the header has nowhere to go.
+    const orphan = await submit(server.baseUrl, AUTH, WAV, {
+      callback_auth_header_name: 'Authorization',
+      callback_auth_header_value: 'Bearer abc',
+    });
+    assert.equal(orphan.status, 400);
+    assert.match(JSON.stringify(orphan.body.errors), /needs a callback_url/);
+    assert.deepEqual(server.uploadsLeft(), []);
+  });
+
+  test('the auth header fields are in Swagger, the value marked as a password', async () => {
+    const doc = (await (await fetch(`${server.baseUrl}/docs-json`)).json()) as {
+      components: { schemas: Record<string, { properties: Record<string, Record<string, unknown>> }> };
+    };
+    for (const form of ['TranscribeFormDto', 'DiarizeRequestDto']) {
+      const properties = doc.components.schemas[form].properties;
+      assert.equal(properties.callback_auth_header_name.example, 'Authorization', form);
+      assert.equal(properties.callback_auth_header_value.format, 'password', form);
+      assert.equal(properties.callback_auth_header_value.maxLength, 4096, form);
+    }
+  });
+
   test('a host outside WEBHOOK_ALLOWED_HOSTS is a 400 and queues nothing', async () => {
     const answer = await submit(server.baseUrl, AUTH, WAV, { callback_url: 'http://example.com/hook' });
     assert.equal(answer.status, 400);

@@ -6,7 +6,10 @@ import { mintToken } from '../../auth/mint-token';
 export function registerTokenCommand(program: Command): void {
   program
     .command('token')
-    .description('Print a JWT (HS256, signed with JWT_SECRET from the environment or .env) for SUBJECT')
+    .description(
+      'Print a JWT (HS256, signed with JWT_SECRET from the environment or .env) for SUBJECT, with ' +
+        'iss / aud from JWT_ISSUER / JWT_AUDIENCE when set',
+    )
     .argument('<subject>', 'who the token is for: the owner of the tasks it creates')
     .option('--expires <duration>', 'lifetime: seconds or a duration such as 30m, 1h, 7d', '1h')
     .option('--dotenv <path>', 'read JWT_SECRET from this file when the environment lacks it', '.env')
@@ -20,6 +23,8 @@ export function registerTokenCommand(program: Command): void {
           `--expires must be seconds or a duration such as 30m, 1h, 7d (got "${options.expires}")`,
         );
       }
-      process.stdout.write(`${mintToken(secret, subject, expires)}\n`);
+      // The claims the server checks when it is configured to, from the same environment.
+      const claims = { issuer: process.env.JWT_ISSUER, audience: process.env.JWT_AUDIENCE };
+      process.stdout.write(`${mintToken(secret, subject, expires, claims)}\n`);
     });
 }

@@ -1,4 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
+import {
+  CallbackAuthHeaderNameField,
+  CallbackAuthHeaderValueField,
+} from '../../webhooks/callback-auth-header.fields';
 import { CallbackUrlField } from '../../webhooks/callback-url.field';
 import { OptionalSpeakerCountField } from './form-fields';
 
@@ -25,4 +29,10 @@ export class DiarizeRequestDto {
 
   @CallbackUrlField()
   callback_url?: string;
+
+  @CallbackAuthHeaderNameField()
+  callback_auth_header_name?: string;
+
+  @CallbackAuthHeaderValueField()
+  callback_auth_header_value?: string;
 }

@@ -1,3 +1,7 @@
+import {
+  CallbackAuthHeaderNameField,
+  CallbackAuthHeaderValueField,
+} from '../../webhooks/callback-auth-header.fields';
 import { CallbackUrlField } from '../../webhooks/callback-url.field';
 import { BooleanFlagField, OptionalSpeakerCountField } from './form-fields';
 import { TranscribeRequestDto } from './transcribe-request.dto';
@@ -28,4 +32,10 @@ export class TranscribeFormDto extends TranscribeRequestDto {
 
   @CallbackUrlField()
   callback_url?: string;
+
+  @CallbackAuthHeaderNameField()
+  callback_auth_header_name?: string;
+
+  @CallbackAuthHeaderValueField()
+  callback_auth_header_value?: string;
 }
