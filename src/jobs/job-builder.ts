@@ -3,10 +3,12 @@ import { resolveSpeakerFields, type SpeakerFields } from './speaker-fields';
 
 interface RequestBase {
   owner: string;
-  upload: { taskId: string; filePath: string };
+  upload: { taskId: string; filePath: string; originalName?: string };
   /** Already accepted by the callback policy. */
   callbackUrl?: string;
   speakers: SpeakerFields;
+  /** delete_after, already checked against RESULT_TTL_MS (see TaskRetention). */
+  retentionMs?: number;
 }
 
 export type JobRequest =
@@ -29,6 +31,8 @@ export function buildJob(request: JobRequest): JobData {
     filePath: request.upload.filePath,
     ...(request.callbackUrl === undefined ? {} : { callbackUrl: request.callbackUrl }),
     speakers: resolveSpeakerFields(request.speakers),
+    ...(request.upload.originalName ? { originalName: request.upload.originalName.slice(0, 255) } : {}),
+    ...(request.retentionMs === undefined ? {} : { retentionMs: request.retentionMs }),
   };
   switch (request.kind) {
     case 'diarize':

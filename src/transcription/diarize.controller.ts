@@ -39,6 +39,7 @@ export class DiarizeController {
       owner,
       upload,
       callbackUrl: form.callback_url,
+      deleteAfterSeconds: form.delete_after,
       speakers: speakerFieldsOf(form, form.speaker_count !== undefined, null),
     });
   }

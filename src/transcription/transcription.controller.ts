@@ -43,6 +43,7 @@ export class TranscriptionController {
       owner,
       upload,
       callbackUrl: form.callback_url,
+      deleteAfterSeconds: form.delete_after,
       // Nothing sent: the DTO's default, the contract's 2.
       speakers: speakerFieldsOf(form, speakerCountGiven, form.speaker_count),
       whisper: {

@@ -1,10 +1,13 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { type JobOutcome, readJobData } from '../jobs/job-catalogue';
+import { type JobData, type JobOutcome, readJobData } from '../jobs/job-catalogue';
 import type { JobRecord } from '../jobs/job-record';
 import { type TranscribeJob, TranscriptionQueueRepository } from '../jobs/transcription-queue.repository';
 import { CancelFlags } from '../results/cancel-flags.repository';
 import { ResultStore } from '../results/result-store.repository';
+import { taskFactsOf } from '../tasks/task-facts';
+import { TaskIndex } from '../tasks/task-index.repository';
+import { TaskRetention } from '../tasks/task-retention';
 import { UploadFiles } from '../upload/upload-files';
 import { classifyJobFailure, JobCancelledError, JobTimeoutError, WorkerShutdownError } from './job-errors';
 import { ProgressReporter } from './progress-reporter';
@@ -40,6 +43,8 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
     private readonly files: UploadFiles,
     private readonly config: AppConfig,
     private readonly cancelFlags: CancelFlags,
+    private readonly tasks: TaskIndex,
+    private readonly retention: TaskRetention,
   ) {}
 
   private cancelPoll: NodeJS.Timeout | null = null;
@@ -102,7 +107,7 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
   /** The job's outcome when it ran to a stored result; nothing when it was skipped or cancelled. */
   private async run(job: TranscribeJob, controller: AbortController): Promise<JobOutcome | undefined> {
     const data = readJobData(job.data);
-    const { taskId, owner, filePath } = data;
+    const { taskId, filePath } = data;
     // Both checks in one round trip (auto-pipelined): each job waits for them before it starts.
     const [earlier, cancelled] = await Promise.all([
       this.results.find(taskId),
@@ -113,6 +118,8 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
     if (earlier) {
       this.logger.warn(`task ${taskId} already has a result from an earlier run; not run again`);
       await this.files.remove(filePath);
+      // The earlier run may have died before its listing record said so.
+      if (earlier.record) await this.noteFinished(job, data, { status: earlier.record.status });
       return;
     }
     // Cancelled while waiting, but taken by this worker before the API could remove it.
@@ -122,6 +129,7 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
       return;
     }
     this.logger.log(`task ${taskId} started`);
+    await this.noteTask(taskId, this.tasks.started(this.factsOf(job, data), this.retention.unfinished(data)));
     const limitMs = this.config.jobs.timeoutMs;
     // The deadline aborts the native work itself (whisper.cpp's abort callback, ffmpeg, ONNX between windows).
     const deadline = setTimeout(() => controller.abort(new JobTimeoutError(limitMs)), limitMs);
@@ -134,10 +142,12 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
         report: progress.report,
       });
       await progress.flush();
-      await this.store(taskId, owner, record);
-      this.logger.log(`task ${taskId} completed in ${Date.now() - started} ms`);
       const audioSeconds =
         record.kind === 'transcript' ? record.transcript.durationSeconds : record.durationSeconds;
+      if (await this.store(data, record)) {
+        await this.noteFinished(job, data, { status: 'completed', audioSeconds });
+      }
+      this.logger.log(`task ${taskId} completed in ${Date.now() - started} ms`);
       return { audioSeconds };
     } catch (error) {
       await progress.flush();
@@ -159,7 +169,9 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
       if (failure.code === 'internal') {
         this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
       }
-      await this.store(taskId, owner, { status: 'failed', kind: 'failure', ...failure });
+      if (await this.store(data, { status: 'failed', kind: 'failure', ...failure })) {
+        await this.noteFinished(job, data, { status: 'failed' });
+      }
       // Retries are only for hand-backs: the same input would fail the same way.
       await job.discard();
       throw new TranscriptionFailedError(failure.message);
@@ -174,10 +186,37 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
     return job.attemptsMade + 1 < (job.opts.attempts ?? 1);
   }
 
-  /** The first result stored for a task wins: a job run twice (lock lapsed) is seen once. */
-  private async store(taskId: string, owner: string, record: JobRecord): Promise<void> {
-    if (!(await this.results.saveIfAbsent(taskId, owner, record))) {
-      this.logger.warn(`task ${taskId} already had a result stored by another run; kept that one`);
+  /**
+   * The first result stored for a task wins: a job run twice (lock lapsed) is seen once. Kept for
+   * the task's retention (delete_after or RESULT_TTL_MS). False when another run's result stands.
+   */
+  private async store(data: JobData, record: JobRecord): Promise<boolean> {
+    const { taskId, owner } = data;
+    if (await this.results.saveIfAbsent(taskId, owner, record, this.retention.of(data))) return true;
+    this.logger.warn(`task ${taskId} already had a result stored by another run; kept that one`);
+    return false;
+  }
+
+  /** Bull's creation time stands in for a record the API never wrote (a job of the previous version). */
+  private factsOf(job: TranscribeJob, data: JobData): ReturnType<typeof taskFactsOf> {
+    return taskFactsOf(data, job.timestamp);
+  }
+
+  private noteFinished(
+    job: TranscribeJob,
+    data: JobData,
+    outcome: { status: 'completed' | 'failed'; audioSeconds?: number | null },
+  ): Promise<void> {
+    const write = this.tasks.finished(this.factsOf(job, data), outcome, this.retention.of(data));
+    return this.noteTask(data.taskId, write);
+  }
+
+  /** The task list is a view: failing to update it must not fail the job. */
+  private async noteTask(taskId: string, write: Promise<unknown>): Promise<void> {
+    try {
+      await write;
+    } catch (error) {
+      this.logger.warn(`could not update the task list record of ${taskId}: ${String(error)}`);
     }
   }
 
@@ -188,16 +227,25 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
    */
   private async handleGivenUp(job: TranscribeJob | null): Promise<void> {
     if (!job?.data?.taskId) return;
-    const { taskId, owner, filePath } = job.data;
+    const data = readJobData(job.data);
+    const { taskId, owner, filePath } = data;
     if (this.handedBack.delete(taskId)) return;
     try {
-      const written = await this.results.saveIfAbsent(taskId, owner, {
-        status: 'failed',
-        kind: 'failure',
-        code: 'interrupted',
-        message: 'processing was interrupted (the worker stopped or stalled) and the task was given up',
-      });
-      if (written) this.logger.warn(`task ${taskId} was given up by the queue after stalling`);
+      const written = await this.results.saveIfAbsent(
+        taskId,
+        owner,
+        {
+          status: 'failed',
+          kind: 'failure',
+          code: 'interrupted',
+          message: 'processing was interrupted (the worker stopped or stalled) and the task was given up',
+        },
+        this.retention.of(data),
+      );
+      if (written) {
+        this.logger.warn(`task ${taskId} was given up by the queue after stalling`);
+        await this.noteFinished(job, data, { status: 'failed' });
+      }
     } catch (error) {
       this.logger.warn(`could not record the failure of task ${taskId}: ${String(error)}`);
     }

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { DeleteAfterField } from '../../tasks/delete-after.field';
 import { CallbackUrlField } from '../../webhooks/callback-url.field';
 import { OptionalSpeakerCountField } from './form-fields';
 
@@ -25,4 +26,7 @@ export class DiarizeRequestDto {
 
   @CallbackUrlField()
   callback_url?: string;
+
+  @DeleteAfterField()
+  delete_after?: number;
 }

@@ -1,3 +1,4 @@
+import { DeleteAfterField } from '../../tasks/delete-after.field';
 import { CallbackUrlField } from '../../webhooks/callback-url.field';
 import { BooleanFlagField, OptionalSpeakerCountField } from './form-fields';
 import { TranscribeRequestDto } from './transcribe-request.dto';
@@ -28,4 +29,7 @@ export class TranscribeFormDto extends TranscribeRequestDto {
 
   @CallbackUrlField()
   callback_url?: string;
+
+  @DeleteAfterField()
+  delete_after?: number;
 }
