@@ -33,4 +33,7 @@ export type {
   WebhookEvent,
 } from './events';
 export type { ResolveHost } from './guarded-lookup';
+// The outbound guards, for other fetches of client-named URLs (libs/media-fetch).
+export { guardedLookup, systemResolve } from './guarded-lookup';
+export { defaultPort } from './allowed-hosts';
 export { taskWebhookPayload, type TaskOutcome, type TaskWebhookPayload } from './task-payload';

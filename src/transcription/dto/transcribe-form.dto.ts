@@ -1,4 +1,5 @@
 import { DeleteAfterField } from '../../tasks/delete-after.field';
+import { AudioUrlField } from '../../upload/audio-url.field';
 import { CallbackUrlField } from '../../webhooks/callback-url.field';
 import { BooleanFlagField, OptionalSpeakerCountField } from './form-fields';
 import { TranscribeRequestDto } from './transcribe-request.dto';
@@ -32,4 +33,7 @@ export class TranscribeFormDto extends TranscribeRequestDto {
 
   @DeleteAfterField()
   delete_after?: number;
+
+  @AudioUrlField()
+  audio_url?: string;
 }
