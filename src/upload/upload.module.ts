@@ -6,6 +6,6 @@ import { UploadFiles } from './upload-files';
 
 @Module({
   providers: [AudioUploadInterceptor, ContentSniffer, MediaUrlFetcher, UploadFiles],
-  exports: [AudioUploadInterceptor, ContentSniffer, UploadFiles],
+  exports: [AudioUploadInterceptor, ContentSniffer, MediaUrlFetcher, UploadFiles],
 })
 export class UploadModule {}
