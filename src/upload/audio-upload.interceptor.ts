@@ -67,6 +67,8 @@ export class AudioUploadInterceptor implements NestInterceptor {
     this.receive = multer({
       storage,
       limits: { fileSize: this.maxBytes, files: 1, fields: 16, fieldSize: 64 * 1024, parts: 20 },
+      // Browsers and curl send a file name's UTF-8 bytes as they are (GET /tasks shows the name).
+      defParamCharset: 'utf8',
     }).single('file');
   }
 

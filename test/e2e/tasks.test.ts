@@ -200,7 +200,7 @@ describe('GET /tasks on an API without workers: pages, filters, cancellation', {
   test('cursor pages walk every task once, newest first; status filters; bad queries are 400s', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) {
-      const answer = await queue(server.baseUrl, '/transcribe', ALICE, `part-${i}.wav`);
+      const answer = await queue(server.baseUrl, '/transcribe', ALICE, `회의-${i}.wav`);
       assert.equal(answer.status, 200, JSON.stringify(answer.body));
       ids.push(answer.body.task_id as string);
     }
@@ -227,7 +227,7 @@ describe('GET /tasks on an API without workers: pages, filters, cancellation', {
     }
     assert.deepEqual(
       seen.map((task) => task.file_name),
-      ids.map((_, i) => `part-${i}.wav`).reverse(),
+      ids.map((_, i) => `회의-${i}.wav`).reverse(),
     );
 
     // Cancelled: listed so, and found by its status.
