@@ -43,6 +43,8 @@ export interface BenchServer {
   port: number;
   pid: number;
   uploadDir: string;
+  /** The server's Redis key prefix, for benchmarks that seed Redis. */
+  prefix: string;
   stop(): Promise<void>;
 }
 
@@ -103,6 +105,7 @@ export async function startBenchServer(env: Record<string, string>): Promise<Ben
     port,
     pid: child.pid ?? -1,
     uploadDir,
+    prefix,
     stop: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

@@ -181,6 +181,27 @@ export const SUITE: BenchSpec[] = [
     ],
   },
   {
+    name: 'task-list-latency',
+    describe: (quick) => `GET /tasks, ${quick ? '2000' : '10 000'} tasks against 20, alternated`,
+    args: (quick) => (quick ? ['--tasks', '2000', '--requests', '50'] : []),
+    figures: (json) => [
+      {
+        figure: 'GET /tasks first page p50, many tasks',
+        value: num(json, 'p50'),
+        unit: 'ms',
+        target: null,
+        pass: null,
+      },
+      {
+        figure: 'GET /tasks first page p50: many tasks / 20',
+        value: num(json, 'firstPageRatio'),
+        unit: '×',
+        target: null,
+        pass: null,
+      },
+    ],
+  },
+  {
     name: 'load',
     describe: (quick) => `200 pollers + 10 uploaders for ${quick ? 10 : 60} s`,
     args: (quick) => (quick ? ['--seconds', '10'] : []),

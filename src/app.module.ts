@@ -7,6 +7,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { OpenAiModule } from './openai/openai.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ResultsModule } from './results/results.module';
+import { TasksModule } from './tasks/tasks.module';
 import { TranscriptionModule } from './transcription/transcription.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -24,7 +25,7 @@ export class AppModule {
         MetricsModule.forRole({ api, worker }),
         WebhooksModule.forRole({ api, worker }),
         TranscriptionModule.register({ api, worker }),
-        ...(api ? [ResultsModule, HealthModule, OpenAiModule, RateLimitModule] : []),
+        ...(api ? [ResultsModule, TasksModule, HealthModule, OpenAiModule, RateLimitModule] : []),
       ],
     };
   }

@@ -53,4 +53,7 @@ export {
   type AuthHeaderField,
   type CallbackAuthHeader,
 } from './auth-header';
+// The outbound guards, for other fetches of client-named URLs (libs/media-fetch).
+export { guardedLookup } from './guarded-lookup';
+export { defaultPort } from './allowed-hosts';
 export { taskWebhookPayload, type TaskOutcome, type TaskWebhookPayload } from './task-payload';

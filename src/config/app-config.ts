@@ -45,6 +45,7 @@ export class AppConfig {
   };
   readonly logLevel: string;
   readonly webhooks: { allowedHosts: string; secret: string | null };
+  readonly mediaUrls: { allowedHosts: string; timeoutMs: number };
   readonly metrics: { port: number };
   readonly rateLimit: { uploadsPerMinute: number; pollsPerMinute: number };
 
@@ -97,6 +98,7 @@ export class AppConfig {
     };
     this.logLevel = env.LOG_LEVEL;
     this.webhooks = { allowedHosts: env.WEBHOOK_ALLOWED_HOSTS, secret: env.WEBHOOK_SECRET ?? null };
+    this.mediaUrls = { allowedHosts: env.MEDIA_URL_ALLOWED_HOSTS, timeoutMs: env.MEDIA_URL_TIMEOUT_MS };
     this.metrics = { port: env.METRICS_PORT };
     this.rateLimit = {
       uploadsPerMinute: env.RATE_LIMIT_UPLOADS_PER_MINUTE,

@@ -274,6 +274,17 @@ export class EnvDto {
   @AllowedHostsSpec()
   WEBHOOK_ALLOWED_HOSTS = '';
 
+  /** Hosts that audio_url may name (the webhook allow-list syntax); empty = media by URL off. */
+  @IsString()
+  @AllowedHostsSpec()
+  MEDIA_URL_ALLOWED_HOSTS = '';
+
+  /** Limit on fetching one audio_url (every redirect and the whole body), within the request. */
+  @Type(() => Number)
+  @IsInt({ message: 'MEDIA_URL_TIMEOUT_MS must be an integer number of milliseconds' })
+  @Min(100)
+  MEDIA_URL_TIMEOUT_MS = 120_000;
+
   /** HMAC-SHA256 key that signs webhooks; required once WEBHOOK_ALLOWED_HOSTS is set. */
   @ValidateIf((env: EnvDto) => env.WEBHOOK_ALLOWED_HOSTS.trim() !== '')
   @Transform(blankToUndefined)

@@ -4,10 +4,12 @@ import { resolveSpeakerFields, type SpeakerFields } from './speaker-fields';
 
 interface RequestBase {
   owner: string;
-  upload: { taskId: string; filePath: string };
+  upload: { taskId: string; filePath: string; originalName?: string };
   /** Already accepted by the callback policy. */
   callback?: { url: string; authHeader?: CallbackAuthHeader };
   speakers: SpeakerFields;
+  /** delete_after, already checked against RESULT_TTL_MS (see TaskRetention). */
+  retentionMs?: number;
 }
 
 export type JobRequest =
@@ -33,6 +35,8 @@ export function buildJob(request: JobRequest): JobData {
       ? {}
       : { callbackAuthHeader: request.callback.authHeader }),
     speakers: resolveSpeakerFields(request.speakers),
+    ...(request.upload.originalName ? { originalName: request.upload.originalName.slice(0, 255) } : {}),
+    ...(request.retentionMs === undefined ? {} : { retentionMs: request.retentionMs }),
   };
   switch (request.kind) {
     case 'diarize':

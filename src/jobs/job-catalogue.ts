@@ -33,6 +33,10 @@ interface JobBase {
   callbackAuthHeader?: CallbackAuthHeader;
   /** Exact count or bounds, already checked (see speaker-fields.ts). */
   speakers: SpeakerCountOptions;
+  /** The file's name as the client gave it (an audio_url's last path segment), for GET /tasks. */
+  originalName?: string;
+  /** How long the result and the task's record are kept after the job ends (delete_after); absent: RESULT_TTL_MS. */
+  retentionMs?: number;
 }
 
 /** Who said what (POST /transcribe, the OpenAI endpoint). */

@@ -14,8 +14,8 @@ export const MAX_HAND_BACKS = 2;
 /** What a task looks like in the queue, as far as a client may know. */
 export type QueuedTaskState =
   | { kind: 'unknown' }
-  | { kind: 'waiting'; owner: string }
-  | { kind: 'active'; owner: string; progress: unknown }
+  | { kind: 'waiting'; owner: string; retentionMs?: number }
+  | { kind: 'active'; owner: string; progress: unknown; retentionMs?: number }
   | { kind: 'finished'; owner: string };
 
 /**
@@ -45,12 +45,14 @@ export class TranscriptionQueueRepository {
       'finishedOn',
       'progress',
     );
-    const owner = data === null ? undefined : ownerOf(data);
+    const parsed = data === null ? null : (parseJson(data) as Partial<JobData> | null);
+    const owner = typeof parsed?.owner === 'string' ? parsed.owner : undefined;
     if (owner === undefined) return { kind: 'unknown' };
     if (finishedOn) return { kind: 'finished', owner };
+    const retention = typeof parsed?.retentionMs === 'number' ? { retentionMs: parsed.retentionMs } : {};
     // processedOn is set when a worker takes the job (moveToActive).
-    if (processedOn) return { kind: 'active', owner, progress: parseJson(progress) };
-    return { kind: 'waiting', owner };
+    if (processedOn) return { kind: 'active', owner, progress: parseJson(progress), ...retention };
+    return { kind: 'waiting', owner, ...retention };
   }
 
   /** Registers the worker's handler; only worker processes call this. */
@@ -148,9 +150,4 @@ function parseJson(text: string | null): unknown {
   } catch {
     return null;
   }
-}
-
-function ownerOf(data: string): string | undefined {
-  const parsed = parseJson(data) as Partial<JobData> | null;
-  return typeof parsed?.owner === 'string' ? parsed.owner : undefined;
 }

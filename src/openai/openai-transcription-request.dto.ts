@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { MAX_INITIAL_PROMPT_CHARS, MAX_SPEAKER_COUNT } from '../transcription/dto/transcribe-request.dto';
 import { CONTRACT_LANGUAGES } from '../transcription/languages';
+import { AudioUrlField } from '../upload/audio-url.field';
 import {
   OPENAI_RESPONSE_FORMATS,
   type OpenAiResponseFormat,
@@ -42,8 +43,12 @@ const toList = ({ value }: { value: unknown }): unknown => {
  * ignored: this server transcribes with the one Whisper model its workers loaded.
  */
 export class OpenAiTranscriptionRequestDto {
-  @ApiProperty({ type: 'string', format: 'binary', description: 'The audio or video file' })
+  // Optional since audio_url may stand in for it (exactly one of them is required).
+  @ApiPropertyOptional({ type: 'string', format: 'binary', description: 'The audio or video file' })
   file?: unknown;
+
+  @AudioUrlField()
+  audio_url?: string;
 
   @ApiPropertyOptional({
     type: 'string',

@@ -8,10 +8,13 @@ import {
 import { probeMedia } from '../../libs/audio';
 import { AppConfig } from '../config/app-config';
 import { buildJob } from '../jobs/job-builder';
+import { taskFactsOf } from '../tasks/task-facts';
 import { TranscriptionQueueRepository } from '../jobs/transcription-queue.repository';
 import { CancelFlags } from '../results/cancel-flags.repository';
 import { ResultStore } from '../results/result-store.repository';
 import { ResultWaiter } from '../results/result-waiter';
+import { TaskIndex } from '../tasks/task-index.repository';
+import { TaskRetention } from '../tasks/task-retention';
 import { type ResultEntry, toResultEntries } from '../../libs/pipeline';
 import { INPUT_FAILURE_CODES, type StoredRecord } from '../jobs/job-record';
 import type { AcceptedUpload } from '../upload/audio-upload.interceptor';
@@ -44,6 +47,8 @@ export class OpenAiTranscriptionService {
     private readonly cancelFlags: CancelFlags,
     private readonly config: AppConfig,
     private readonly waiter: ResultWaiter,
+    private readonly tasks: TaskIndex,
+    private readonly retention: TaskRetention,
   ) {}
 
   async transcribe(
@@ -56,21 +61,24 @@ export class OpenAiTranscriptionService {
     const durationSeconds = await probeMedia(upload.filePath)
       .then((info) => info.durationSeconds)
       .catch(() => null);
-    await this.queue.enqueue(
-      buildJob({
-        kind: 'transcribe',
-        owner,
-        upload,
-        speakers: {
-          speakerCount: form.speaker_count,
-          speakerCountGiven: form.speaker_count !== undefined,
-          defaultCount: null,
-        },
-        whisper: { language: form.language, temperature: form.temperature, initialPrompt: form.prompt },
-        wordTimestamps: true,
-      }),
-    );
-    const record = await this.waitForResult(upload.taskId, gone);
+    const job = buildJob({
+      kind: 'transcribe',
+      owner,
+      upload,
+      speakers: {
+        speakerCount: form.speaker_count,
+        speakerCountGiven: form.speaker_count !== undefined,
+        defaultCount: null,
+      },
+      whisper: { language: form.language, temperature: form.temperature, initialPrompt: form.prompt },
+      wordTimestamps: true,
+    });
+    await this.tasks.created(taskFactsOf(job), this.retention.unfinished(job));
+    await this.queue.enqueue(job).catch(async (error: unknown) => {
+      await this.tasks.remove(job.taskId, owner).catch(() => undefined);
+      throw error;
+    });
+    const record = await this.waitForResult(upload.taskId, owner, gone);
     const input = toOpenAiInput(record, form.language ?? null, durationSeconds);
     return renderOpenAiResponse(input, form.response_format ?? 'json', {
       timestampGranularities: form.timestamp_granularities,
@@ -78,7 +86,7 @@ export class OpenAiTranscriptionService {
     });
   }
 
-  private async waitForResult(taskId: string, gone: AbortSignal): Promise<StoredRecord> {
+  private async waitForResult(taskId: string, owner: string, gone: AbortSignal): Promise<StoredRecord> {
     const deadline = Date.now() + this.config.jobs.timeoutMs + WAIT_MARGIN_MS;
     // Set after a wait that ended early: a wake that finds nothing (shutdown, a Redis reconnection)
     // falls back to one poll interval rather than spinning.
@@ -94,7 +102,7 @@ export class OpenAiTranscriptionService {
         const stored = await this.results.find(taskId);
         if (stored?.record) {
           // Consumed here and now: nobody polls GET /result for it.
-          await this.results.markDelivered(taskId).catch((error: unknown) => {
+          await this.results.markDelivered(taskId, owner).catch((error: unknown) => {
             this.logger.warn(`could not delete the result of ${taskId}: ${String(error)}`);
           });
           return stored.record;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RedisModule } from '../redis/redis.module';
+import { TaskIndexModule } from '../tasks/task-index.module';
 import { CancelFlags } from './cancel-flags.repository';
 import { ResultStore } from './result-store.repository';
 import { ResultWaiter } from './result-waiter';
@@ -9,7 +10,7 @@ import { ResultWaiter } from './result-waiter';
  * wait to hear of them (ResultWaiter).
  */
 @Module({
-  imports: [RedisModule],
+  imports: [RedisModule, TaskIndexModule],
   providers: [ResultStore, CancelFlags, ResultWaiter],
   exports: [ResultStore, CancelFlags, ResultWaiter],
 })

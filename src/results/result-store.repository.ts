@@ -4,11 +4,14 @@ import { AppConfig } from '../config/app-config';
 import { REDIS_CLIENT } from '../redis/redis.module';
 import { RedisKeys } from '../redis/redis-keys';
 import { decodeJobRecord, encodeJobRecord, type JobRecord, type StoredRecord } from '../jobs/job-record';
+import { TaskIndex } from '../tasks/task-index.repository';
 
 /** A finished task as stored: who may read it, and what the job learnt (null once delivered). */
 export interface StoredResult {
   owner: string;
   record: StoredRecord | null;
+  /** When an undelivered result expires (Unix ms); null for a result the previous version stored. */
+  expiresAt: number | null;
 }
 
 // Writes only when no result exists yet (the fallback failure path must never overwrite a result)
@@ -18,8 +21,10 @@ export interface StoredResult {
 const SAVE_IF_ABSENT = `
 if redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'json', ARGV[2])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
+local t = redis.call('TIME')
+local expiresAt = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[3])
+redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'json', ARGV[2], 'expires_at', tostring(expiresAt))
+redis.call('PEXPIREAT', KEYS[1], expiresAt)
 redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1`;
 
@@ -38,10 +43,19 @@ export class ResultStore {
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly config: AppConfig,
+    private readonly tasks: TaskIndex,
   ) {}
 
-  /** Stores the record unless a result was already stored for the task or its owner cancelled it. */
-  async saveIfAbsent(taskId: string, owner: string, record: JobRecord): Promise<SaveOutcome> {
+  /**
+   * Stores the record unless a result was already stored for the task or its owner cancelled it.
+   * `ttlMs`: the task's retention (delete_after), RESULT_TTL_MS by default.
+   */
+  async saveIfAbsent(
+    taskId: string,
+    owner: string,
+    record: JobRecord,
+    ttlMs = this.config.results.ttlMs,
+  ): Promise<SaveOutcome> {
     const written = await this.redis.eval(
       SAVE_IF_ABSENT,
       2,
@@ -49,7 +63,7 @@ export class ResultStore {
       this.keys.cancel(taskId),
       owner,
       encodeJobRecord(record),
-      String(this.config.results.ttlMs),
+      String(ttlMs),
       this.keys.resultStored(),
       taskId,
     );
@@ -57,10 +71,19 @@ export class ResultStore {
   }
 
   async find(taskId: string): Promise<StoredResult | null> {
-    const [owner, json] = await this.redis.hmget(this.keys.result(taskId), 'owner', 'json');
+    const [owner, json, expiresAt] = await this.redis.hmget(
+      this.keys.result(taskId),
+      'owner',
+      'json',
+      'expires_at',
+    );
     if (owner === null) return null;
     // A record the previous version stored reads as a legacy record: it is still delivered.
-    return { owner, record: json === null ? null : decodeJobRecord(json) };
+    return {
+      owner,
+      record: json === null ? null : decodeJobRecord(json),
+      expiresAt: expiresAt === null ? null : Number(expiresAt),
+    };
   }
 
   /**
@@ -68,9 +91,11 @@ export class ResultStore {
    * result would have lived: the worker stores the result a moment before Bull marks its job
    * completed, and a job whose worker died in between is run again after the stalled-job check;
    * the marker keeps a second run from storing, and the client from seeing, a second result.
+   * The task's listing record notes the delivery.
    */
-  async markDelivered(taskId: string): Promise<void> {
+  async markDelivered(taskId: string, owner: string): Promise<void> {
     const key = this.keys.result(taskId);
-    await this.redis.multi().hdel(key, 'json').pexpire(key, this.config.results.ttlMs).exec();
+    await this.redis.multi().hdel(key, 'json', 'expires_at').pexpire(key, this.config.results.ttlMs).exec();
+    await this.tasks.delivered(taskId, owner);
   }
 }

@@ -31,6 +31,8 @@ import { CancelledResponseDto, RESULT_RESPONSE_DTOS } from './dto/result-respons
 import { type ResultFormat, ResultsService } from './results.service';
 
 const RESULT_FORMATS: readonly ResultFormat[] = ['json', 'srt', 'vtt', 'txt', 'rttm'];
+/** On a delivered result: when it would have expired undelivered (ISO 8601, UTC). */
+export const RESULT_EXPIRES_HEADER = 'X-Result-Expires-At';
 /** The longest a GET /result may be held: below the usual 60 s idle timeout of proxies. */
 export const MAX_WAIT_SECONDS = 30;
 
@@ -97,6 +99,15 @@ export class ResultsController {
       'One of four shapes, by status (a completed result in the asked text format when format is not json). ' +
       'Completed entries of a POST /diarize task are {speaker, start, end}; with word_timestamps=true ' +
       'each entry also carries words: [{word, start, end, probability, speaker}].',
+    headers: {
+      [RESULT_EXPIRES_HEADER]: {
+        description:
+          'On a completed or failed answer: when that result expires if this response does not ' +
+          'reach the client (RESULT_TTL_MS or delete_after after the task ended), ISO 8601 UTC. ' +
+          'A client whose connection drops mid-response may ask again until then.',
+        schema: { type: 'string', format: 'date-time', example: '2026-11-29T15:04:05.000Z' },
+      },
+    },
   })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Unknown format, or wait out of range' })
   @ApiUnauthorizedResponse({ type: ErrorBodyDto, description: 'Missing or invalid token' })
@@ -119,6 +130,9 @@ export class ResultsController {
       });
     }
     response.status(200).setHeader('Cache-Control', 'no-store');
+    if (answer.expiresAt !== undefined) {
+      response.setHeader(RESULT_EXPIRES_HEADER, new Date(answer.expiresAt).toISOString());
+    }
     response.setHeader('Content-Type', answer.contentType ?? 'application/json; charset=utf-8');
     response.send(answer.json);
   }

@@ -6,6 +6,8 @@ import type { ResultEntry } from '../../libs/pipeline';
 import { isJobProgress, type JobProgress } from '../jobs/job-catalogue';
 import { TranscriptionQueueRepository } from '../jobs/transcription-queue.repository';
 import { isTaskId } from '../jobs/task-id';
+import { TaskIndex } from '../tasks/task-index.repository';
+import { TaskRetention } from '../tasks/task-retention';
 import { UploadFiles } from '../upload/upload-files';
 import { CancelFlags } from './cancel-flags.repository';
 import { contractBody } from './contract-body';
@@ -25,6 +27,8 @@ export interface ResultAnswer {
   contentType?: string;
   /** Present for a finished result: deletes it; call only after the whole response was written. */
   onDelivered?: () => Promise<void>;
+  /** For a finished result: when it would expire undelivered (Unix ms), where known. */
+  expiresAt?: number;
 }
 
 const PENDING = JSON.stringify({ status: 'pending' } satisfies ResultBody);
@@ -39,6 +43,8 @@ export class ResultsService {
     private readonly cancelFlags: CancelFlags,
     private readonly files: UploadFiles,
     private readonly waiter: ResultWaiter,
+    private readonly tasks: TaskIndex,
+    private readonly retention: TaskRetention,
   ) {}
 
   /**
@@ -81,15 +87,17 @@ export class ResultsService {
     ]);
     if (stored) {
       if (stored.owner !== owner || stored.record === null) return pending();
-      const onDelivered = (): Promise<void> => this.forget(taskId);
+      const onDelivered = (): Promise<void> => this.forget(taskId, owner);
+      const expiresAt = stored.expiresAt ?? undefined;
       const body = contractBody(stored.record);
       // A failure is answered in its JSON shape whatever the format, and delivered once as well.
       if (format === 'json' || body.status !== 'completed')
-        return { json: JSON.stringify(body), onDelivered };
+        return { json: JSON.stringify(body), onDelivered, expiresAt };
       return {
         json: render(body.results, format, taskId),
         contentType: TEXT_FORMAT_CONTENT_TYPES[format],
         onDelivered,
+        expiresAt,
       };
     }
     if (queued.kind !== 'active' || queued.owner !== owner) return pending();
@@ -113,7 +121,9 @@ export class ResultsService {
     const [stored, queued] = await Promise.all([this.store.find(taskId), this.queue.lookup(taskId)]);
     if (stored) {
       if (stored.owner !== owner || stored.record === null) throw notFound;
-      await this.store.markDelivered(taskId);
+      await this.store.markDelivered(taskId, owner);
+      // Deleted by its owner: gone from the task list as well.
+      await this.tasks.remove(taskId, owner);
     } else {
       if ((queued.kind !== 'waiting' && queued.kind !== 'active') || queued.owner !== owner) throw notFound;
       // The flag first: a worker taking the job between these steps still sees it at its start.
@@ -122,16 +132,17 @@ export class ResultsService {
       // A worker may have stored the result after the lookup above and before the flag; once the flag
       // is up none can be stored (ResultStore checks it in the same script), so one more look suffices.
       const late = await this.store.find(taskId);
-      if (late?.record) await this.store.markDelivered(taskId);
+      if (late?.record) await this.store.markDelivered(taskId, owner);
+      await this.tasks.cancelled({ taskId, owner }, this.retention.of(queued));
     }
     await this.files.remove(path.join(this.files.dir, taskId));
     this.logger.log(`task ${taskId} cancelled by its owner`);
     return { task_id: taskId, status: 'cancelled' };
   }
 
-  private async forget(taskId: string): Promise<void> {
+  private async forget(taskId: string, owner: string): Promise<void> {
     try {
-      await this.store.markDelivered(taskId);
+      await this.store.markDelivered(taskId, owner);
     } catch (error) {
       // It still expires with its TTL; a client may meanwhile read it a second time.
       this.logger.warn(`could not delete delivered result ${taskId}: ${String(error)}`);

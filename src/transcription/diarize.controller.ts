@@ -39,6 +39,7 @@ export class DiarizeController {
         kind: 'diarize',
         owner,
         upload,
+        deleteAfterSeconds: form.delete_after,
         speakers: speakerFieldsOf(form, form.speaker_count !== undefined, null),
       },
       form,

@@ -43,6 +43,7 @@ export class TranscriptionController {
         kind: 'transcribe',
         owner,
         upload,
+        deleteAfterSeconds: form.delete_after,
         // Nothing sent: the DTO's default, the contract's 2.
         speakers: speakerFieldsOf(form, speakerCountGiven, form.speaker_count),
         whisper: {

@@ -5,6 +5,7 @@ import { DiarizationModule } from '../diarization/diarization.module';
 import { JobsModule } from '../jobs/jobs.module';
 import { ResultStoreModule } from '../results/result-store.module';
 import { SpeechModule } from '../speech/speech.module';
+import { TaskIndexModule } from '../tasks/task-index.module';
 import { UploadModule } from '../upload/upload.module';
 import { DiarizeController } from './diarize.controller';
 import { TranscriptionController } from './transcription.controller';
@@ -26,6 +27,7 @@ export class TranscriptionModule {
         JobsModule,
         UploadModule,
         ResultStoreModule,
+        TaskIndexModule,
         ...(roles.api ? [AuthModule] : []),
         ...(roles.worker ? [AudioModule, SpeechModule, DiarizationModule] : []),
       ],

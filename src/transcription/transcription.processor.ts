@@ -5,6 +5,9 @@ import type { JobRecord } from '../jobs/job-record';
 import { type TranscribeJob, TranscriptionQueueRepository } from '../jobs/transcription-queue.repository';
 import { CancelFlags } from '../results/cancel-flags.repository';
 import { ResultStore, type SaveOutcome } from '../results/result-store.repository';
+import { taskFactsOf } from '../tasks/task-facts';
+import { TaskIndex } from '../tasks/task-index.repository';
+import { TaskRetention } from '../tasks/task-retention';
 import { UploadFiles } from '../upload/upload-files';
 import { WebhookNotifier } from '../webhooks/webhook-notifier';
 import { classifyJobFailure, JobCancelledError, JobTimeoutError, WorkerShutdownError } from './job-errors';
@@ -42,6 +45,8 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
     private readonly config: AppConfig,
     private readonly cancelFlags: CancelFlags,
     private readonly webhooks: WebhookNotifier,
+    private readonly tasks: TaskIndex,
+    private readonly retention: TaskRetention,
   ) {}
 
   private cancelPoll: NodeJS.Timeout | null = null;
@@ -115,8 +120,10 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
     if (earlier) {
       this.logger.warn(`task ${taskId} already has a result from an earlier run; not run again`);
       await this.files.remove(filePath);
-      // The earlier run may have died before queueing its webhook; queueing is idempotent.
+      // The earlier run may have died before queueing its webhook (queueing is idempotent) or before
+      // its listing record said so.
       await this.webhooks.taskEnded(data, earlier.record);
+      if (earlier.record) await this.noteFinished(job, data, { status: earlier.record.status });
       return;
     }
     // Cancelled while waiting, but taken by this worker before the API could remove it.
@@ -126,6 +133,7 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
       return;
     }
     this.logger.log(`task ${taskId} started`);
+    await this.noteTask(taskId, this.tasks.started(this.factsOf(job, data), this.retention.unfinished(data)));
     const limitMs = this.config.jobs.timeoutMs;
     // The deadline aborts the native work itself (whisper.cpp's abort callback, ffmpeg, ONNX between windows).
     const deadline = setTimeout(() => controller.abort(new JobTimeoutError(limitMs)), limitMs);
@@ -138,13 +146,15 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
         report: progress.report,
       });
       await progress.flush();
-      if ((await this.store(data, record)) === 'cancelled') {
+      const audioSeconds =
+        record.kind === 'transcript' ? record.transcript.durationSeconds : record.durationSeconds;
+      const outcome = await this.store(data, record);
+      if (outcome === 'cancelled') {
         this.logger.log(`task ${taskId} cancelled after ${Date.now() - started} ms (result not stored)`);
         return;
       }
+      if (outcome === 'stored') await this.noteFinished(job, data, { status: 'completed', audioSeconds });
       this.logger.log(`task ${taskId} completed in ${Date.now() - started} ms`);
-      const audioSeconds =
-        record.kind === 'transcript' ? record.transcript.durationSeconds : record.durationSeconds;
       return { audioSeconds };
     } catch (error) {
       await progress.flush();
@@ -163,10 +173,12 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
         throw controller.signal.reason;
       }
       const failure = classifyJobFailure(error, controller.signal, filePath);
-      if ((await this.store(data, { status: 'failed', kind: 'failure', ...failure })) === 'cancelled') {
+      const outcome = await this.store(data, { status: 'failed', kind: 'failure', ...failure });
+      if (outcome === 'cancelled') {
         this.logger.log(`task ${taskId} cancelled after ${Date.now() - started} ms (failure not stored)`);
         return;
       }
+      if (outcome === 'stored') await this.noteFinished(job, data, { status: 'failed' });
       this.logger.warn(`task ${taskId} failed after ${Date.now() - started} ms: ${failure.message}`);
       // Failures about the input or the deadline are no fault of the server: no stack trace needed.
       if (failure.code === 'internal') {
@@ -188,15 +200,39 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
 
   /**
    * The first result stored for a task wins (a job run twice, its lock lapsed, is seen once), and
-   * none is stored for a cancelled task. A stored result is followed by its webhook, if any.
+   * none is stored for a cancelled task. Kept for the task's retention (delete_after or
+   * RESULT_TTL_MS). A stored result is followed by its webhook, if any.
    */
   private async store(data: JobData, record: JobRecord): Promise<SaveOutcome> {
-    const outcome = await this.results.saveIfAbsent(data.taskId, data.owner, record);
+    const outcome = await this.results.saveIfAbsent(data.taskId, data.owner, record, this.retention.of(data));
     if (outcome === 'exists') {
       this.logger.warn(`task ${data.taskId} already had a result stored by another run; kept that one`);
     }
     if (outcome === 'stored') await this.webhooks.taskEnded(data, record);
     return outcome;
+  }
+
+  /** Bull's creation time stands in for a record the API never wrote (a job of the previous version). */
+  private factsOf(job: TranscribeJob, data: JobData): ReturnType<typeof taskFactsOf> {
+    return taskFactsOf(data, job.timestamp);
+  }
+
+  private noteFinished(
+    job: TranscribeJob,
+    data: JobData,
+    outcome: { status: 'completed' | 'failed'; audioSeconds?: number | null },
+  ): Promise<void> {
+    const write = this.tasks.finished(this.factsOf(job, data), outcome, this.retention.of(data));
+    return this.noteTask(data.taskId, write);
+  }
+
+  /** The task list is a view: failing to update it must not fail the job. */
+  private async noteTask(taskId: string, write: Promise<unknown>): Promise<void> {
+    try {
+      await write;
+    } catch (error) {
+      this.logger.warn(`could not update the task list record of ${taskId}: ${String(error)}`);
+    }
   }
 
   /** Cancelled by its owner: seen by the abort signal, or in Redis before the poll noticed. */
@@ -213,7 +249,7 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
   private async handleGivenUp(job: TranscribeJob | null): Promise<void> {
     if (!job?.data?.taskId) return;
     const data = readJobData(job.data);
-    const { taskId, filePath } = data;
+    const { taskId, owner, filePath } = data;
     if (this.handedBack.delete(taskId)) return;
     try {
       const record: JobRecord = {
@@ -223,9 +259,10 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
         message: 'processing was interrupted (the worker stopped or stalled) and the task was given up',
       };
       // Jobs our handler failed itself already have their result: then nothing changes here.
-      if ((await this.results.saveIfAbsent(taskId, data.owner, record)) === 'stored') {
+      if ((await this.results.saveIfAbsent(taskId, owner, record, this.retention.of(data))) === 'stored') {
         this.logger.warn(`task ${taskId} was given up by the queue after stalling`);
         await this.webhooks.taskEnded(data, record);
+        await this.noteFinished(job, data, { status: 'failed' });
       }
     } catch (error) {
       this.logger.warn(`could not record the failure of task ${taskId}: ${String(error)}`);

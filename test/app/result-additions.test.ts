@@ -10,6 +10,8 @@ import type { Stage } from '../../src/jobs/job-catalogue';
 import type { TranscriptionQueueRepository } from '../../src/jobs/transcription-queue.repository';
 import type { CancelFlags } from '../../src/results/cancel-flags.repository';
 import type { ResultStore } from '../../src/results/result-store.repository';
+import type { TaskIndex } from '../../src/tasks/task-index.repository';
+import type { TaskRetention } from '../../src/tasks/task-retention';
 import { decodeJobRecord } from '../../src/jobs/job-record';
 import type { ResultEntryDto } from '../../src/results/dto/result-response.dto';
 import type { FinishedBody } from '../../src/results/result-types';
@@ -160,6 +162,9 @@ function serviceWith(body: FinishedBody): { service: ResultsService; delivered: 
     flags,
     { dir: '/nonexistent' } as unknown as UploadFiles,
     waiter,
+    // Neither is reached: delivery goes through the store above.
+    {} as unknown as TaskIndex,
+    {} as unknown as TaskRetention,
   );
   return { service, delivered: () => delivered };
 }

@@ -1,14 +1,17 @@
-import { ApiProperty } from '@nestjs/swagger';
 import {
   CallbackAuthHeaderNameField,
   CallbackAuthHeaderValueField,
 } from '../../webhooks/callback-auth-header.fields';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { DeleteAfterField } from '../../tasks/delete-after.field';
+import { AudioUrlField } from '../../upload/audio-url.field';
 import { CallbackUrlField } from '../../webhooks/callback-url.field';
 import { OptionalSpeakerCountField } from './form-fields';
 
 /** POST /diarize's form: speaker turns only, the speaker count automatic unless given. */
 export class DiarizeRequestDto {
-  @ApiProperty({
+  // Optional since audio_url may stand in for it (exactly one of them is required).
+  @ApiPropertyOptional({
     type: 'string',
     format: 'binary',
     description: 'The audio or video file (one of the 12 accepted formats)',
@@ -35,4 +38,9 @@ export class DiarizeRequestDto {
 
   @CallbackAuthHeaderValueField()
   callback_auth_header_value?: string;
+  @DeleteAfterField()
+  delete_after?: number;
+
+  @AudioUrlField()
+  audio_url?: string;
 }

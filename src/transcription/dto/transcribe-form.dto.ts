@@ -2,6 +2,8 @@ import {
   CallbackAuthHeaderNameField,
   CallbackAuthHeaderValueField,
 } from '../../webhooks/callback-auth-header.fields';
+import { DeleteAfterField } from '../../tasks/delete-after.field';
+import { AudioUrlField } from '../../upload/audio-url.field';
 import { CallbackUrlField } from '../../webhooks/callback-url.field';
 import { BooleanFlagField, OptionalSpeakerCountField } from './form-fields';
 import { TranscribeRequestDto } from './transcribe-request.dto';
@@ -38,4 +40,10 @@ export class TranscribeFormDto extends TranscribeRequestDto {
 
   @CallbackAuthHeaderValueField()
   callback_auth_header_value?: string;
+
+  @DeleteAfterField()
+  delete_after?: number;
+
+  @AudioUrlField()
+  audio_url?: string;
 }

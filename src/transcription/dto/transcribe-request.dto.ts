@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CONTRACT_LANGUAGES } from '../languages';
@@ -37,7 +37,8 @@ const toLanguage = ({ value }: TransformInput): unknown => {
 
 /** The form fields of POST /transcribe besides the file, with the old server's defaults. */
 export class TranscribeRequestDto {
-  @ApiProperty({
+  // Optional since audio_url may stand in for it (exactly one of them is required).
+  @ApiPropertyOptional({
     type: 'string',
     format: 'binary',
     description: 'The audio or video file (one of the 12 accepted formats)',
