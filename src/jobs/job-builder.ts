@@ -1,3 +1,4 @@
+import type { CustomSpelling } from '../../libs/pipeline';
 import type { JobData, WhisperParams } from './job-catalogue';
 import { resolveSpeakerFields, type SpeakerFields } from './speaker-fields';
 
@@ -7,10 +8,17 @@ interface RequestBase {
   /** Already accepted by the callback policy. */
   callbackUrl?: string;
   speakers: SpeakerFields;
+  /** One speaker per audio channel (the channel count was checked at upload). */
+  channelDiarization?: boolean;
 }
 
 export type JobRequest =
-  | (RequestBase & { kind: 'transcribe'; whisper: Partial<WhisperParams>; wordTimestamps?: boolean })
+  | (RequestBase & {
+      kind: 'transcribe';
+      whisper: Partial<WhisperParams>;
+      wordTimestamps?: boolean;
+      customSpelling?: CustomSpelling;
+    })
   | (RequestBase & { kind: 'diarize' });
 
 /** Whisper's defaults where a route leaves a parameter out (the contract's own, but for the prompt). */
@@ -29,6 +37,8 @@ export function buildJob(request: JobRequest): JobData {
     filePath: request.upload.filePath,
     ...(request.callbackUrl === undefined ? {} : { callbackUrl: request.callbackUrl }),
     speakers: resolveSpeakerFields(request.speakers),
+    // Additions appear in the payload only when asked for: other jobs stay as they were.
+    ...(request.channelDiarization ? { channelDiarization: true } : {}),
   };
   switch (request.kind) {
     case 'diarize':
@@ -39,10 +49,17 @@ export function buildJob(request: JobRequest): JobData {
         kind: 'transcribe',
         whisper: { ...WHISPER_DEFAULTS, ...definedOnly(request.whisper) },
         wordTimestamps: request.wordTimestamps === true,
+        ...(hasEntries(request.customSpelling) ? { customSpelling: request.customSpelling } : {}),
       };
   }
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
+  return Object.fromEntries(
+    Object.entries(value).filter(([, field]) => field !== undefined && !(Array.isArray(field) && field.length === 0)),
+  ) as Partial<T>;
+}
+
+function hasEntries(spelling: CustomSpelling | undefined): spelling is CustomSpelling {
+  return spelling !== undefined && Object.keys(spelling).length > 0;
 }

@@ -1,4 +1,5 @@
 import type { SpeakerCountOptions } from '../../libs/diarization';
+import type { CustomSpelling } from '../../libs/pipeline';
 
 /** Every queue and job of the app, with its payload type: producers and consumers share these names. */
 export enum QueueName {
@@ -16,6 +17,8 @@ export interface WhisperParams {
   temperature: number;
   noSpeechThreshold: number;
   initialPrompt: string;
+  /** Put in Whisper's prompt after initialPrompt; absent: none (and from jobs of earlier versions). */
+  hotwords?: string[];
 }
 
 interface JobBase {
@@ -27,6 +30,8 @@ interface JobBase {
   callbackUrl?: string;
   /** Exact count or bounds, already checked (see speaker-fields.ts). */
   speakers: SpeakerCountOptions;
+  /** One speaker per audio channel instead of diarization (channel count checked at upload). */
+  channelDiarization?: boolean;
 }
 
 /** Who said what (POST /transcribe, the OpenAI endpoint). */
@@ -35,6 +40,8 @@ export interface TranscribeJobData extends JobBase {
   whisper: WhisperParams;
   /** Adds `words` to each result entry (an addition; off keeps the contract's shape). */
   wordTimestamps: boolean;
+  /** Whole words respelled in every output; absent: none. */
+  customSpelling?: CustomSpelling;
 }
 
 /** Speaker turns only (POST /diarize): no Whisper parameters. */

@@ -12,7 +12,7 @@ import { TranscriptionQueueRepository } from '../jobs/transcription-queue.reposi
 import { CancelFlags } from '../results/cancel-flags.repository';
 import { ResultStore } from '../results/result-store.repository';
 import { ResultWaiter } from '../results/result-waiter';
-import { type ResultEntry, toResultEntries } from '../../libs/pipeline';
+import { channelSpeakerNumbers, type ResultEntry, toResultEntries } from '../../libs/pipeline';
 import { INPUT_FAILURE_CODES, type StoredRecord } from '../jobs/job-record';
 import type { AcceptedUpload } from '../upload/audio-upload.interceptor';
 import type { OpenAiTranscriptionRequestDto } from './openai-transcription-request.dto';
@@ -148,7 +148,10 @@ export function toOpenAiInput(
       return {
         language: transcript.language || language || 'unknown',
         durationSeconds: durationSeconds ?? transcript.durationSeconds,
-        utterances: toResultEntries(transcript.utterances, { words: true }).entries,
+        utterances: toResultEntries(transcript.utterances, {
+          words: true,
+          speakerNumbers: channelSpeakerNumbers(transcript),
+        }).entries,
         segments: transcript.segments,
       };
     }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { buildJob, type JobRequest } from '../jobs/job-builder';
 import { TranscriptionQueueRepository } from '../jobs/transcription-queue.repository';
 import { CallbackUrlPolicy } from '../webhooks/callback-url.policy';
+import { requireSpeakerChannels } from './channel-layout';
 import type { TaskCreatedDto } from './dto/task-created.dto';
 
 @Injectable()
@@ -17,6 +18,7 @@ export class TranscriptionService {
    */
   async submit(request: JobRequest): Promise<TaskCreatedDto> {
     const callbackUrl = this.callbacks.accept(request.callbackUrl);
+    if (request.channelDiarization) await requireSpeakerChannels(request.upload.filePath);
     await this.queue.enqueue(buildJob({ ...request, callbackUrl }));
     return { task_id: request.upload.taskId };
   }

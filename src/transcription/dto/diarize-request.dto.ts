@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { CallbackUrlField } from '../../webhooks/callback-url.field';
+import { ChannelDiarizationField } from './channel-diarization.field';
 import { OptionalSpeakerCountField } from './form-fields';
 
 /** POST /diarize's form: speaker turns only, the speaker count automatic unless given. */
@@ -25,4 +26,7 @@ export class DiarizeRequestDto {
 
   @CallbackUrlField()
   callback_url?: string;
+
+  @ChannelDiarizationField(true)
+  channel_diarization?: boolean;
 }

@@ -1,5 +1,8 @@
 import { CallbackUrlField } from '../../webhooks/callback-url.field';
+import type { CustomSpelling } from '../../../libs/pipeline';
+import { ChannelDiarizationField } from './channel-diarization.field';
 import { BooleanFlagField, OptionalSpeakerCountField } from './form-fields';
+import { CustomSpellingField, HotwordsField } from './vocabulary-fields';
 import { TranscribeRequestDto } from './transcribe-request.dto';
 
 /**
@@ -28,4 +31,13 @@ export class TranscribeFormDto extends TranscribeRequestDto {
 
   @CallbackUrlField()
   callback_url?: string;
+
+  @ChannelDiarizationField(false)
+  channel_diarization?: boolean;
+
+  @HotwordsField()
+  hotwords?: string[];
+
+  @CustomSpellingField()
+  custom_spelling?: CustomSpelling;
 }
