@@ -85,9 +85,8 @@ export async function decodeChannelsToPcm(
       '-map',
       '0:a:0',
       '-vn',
-      // The probed count, so that every frame has as many samples as there are arrays.
-      '-ac',
-      String(channels),
+      // No -ac: the stream's own channels, in its order (swresample cannot remix to a count without a
+      // standard layout, such as 9). A stream whose layout changes midway is resampled to its first.
       '-ar',
       String(sampleRate),
       '-f',
