@@ -115,7 +115,8 @@ async function decodeChannels(
   if ('channels' in input) channels = input.channels;
   else if ('samples' in input) channels = [input.samples];
   else {
-    if (!decoder.decodeChannels) throw new ChannelLayoutError('this decoder cannot keep audio channels apart');
+    // A server set up without it: a fault of the server, not of the input.
+    if (!decoder.decodeChannels) throw new Error('this audio decoder cannot keep channels apart');
     channels = await decoder.decodeChannels(input.filePath, {
       sampleRate: SAMPLE_RATE,
       signal: hooks.signal,
