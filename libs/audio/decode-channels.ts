@@ -72,7 +72,8 @@ export async function decodeChannelsToPcm(
     );
   }
   const seconds = options.expectedSeconds === undefined ? info.durationSeconds : options.expectedSeconds;
-  const capacity = seconds !== null && Number.isFinite(seconds) && seconds >= 0 ? (seconds * 1.01 + 1) * sampleRate : 0;
+  const capacity =
+    seconds !== null && Number.isFinite(seconds) && seconds >= 0 ? (seconds * 1.01 + 1) * sampleRate : 0;
   const splitter = new ChannelSplitter(channels, Math.min(2 ** 26, Math.ceil(capacity)));
   const exit = await streamProcess(
     options.ffmpegPath ?? 'ffmpeg',

@@ -59,7 +59,9 @@ export async function transcribeEachChannel(
   report('combining', 0);
   const words = transcriptions
     .flatMap((transcription, channel) =>
-      transcription.segments.flatMap(segmentWords).map((word): SpeakerWord => ({ ...word, speaker: channel })),
+      transcription.segments
+        .flatMap(segmentWords)
+        .map((word): SpeakerWord => ({ ...word, speaker: channel })),
     )
     .sort((a, b) => a.start - b.start || a.speaker - b.speaker);
   const regions = transcriptions.flatMap((transcription) => transcription.speechRegions);
@@ -67,7 +69,9 @@ export async function transcribeEachChannel(
     // The first channel that had speech to detect a language from.
     language: transcriptions.find((transcription) => transcription.language !== '')?.language ?? '',
     durationSeconds: channels[0].length / SAMPLE_RATE,
-    segments: transcriptions.flatMap((transcription) => transcription.segments).sort((a, b) => a.start - b.start),
+    segments: transcriptions
+      .flatMap((transcription) => transcription.segments)
+      .sort((a, b) => a.start - b.start),
     utterances: groupUtterances(words),
     turns: sortTurns(
       transcriptions.flatMap((transcription, channel) =>
@@ -102,7 +106,12 @@ export async function diarizeEachChannel(
   hooks.signal?.throwIfAborted();
   const sorted = sortTurns(turns);
   // Overlapping channels are two parties talking at once: both kept, exclusive or not.
-  return { durationSeconds: channels[0].length / SAMPLE_RATE, exclusiveTurns: sorted, turns: sorted, channels: channels.length };
+  return {
+    durationSeconds: channels[0].length / SAMPLE_RATE,
+    exclusiveTurns: sorted,
+    turns: sorted,
+    channels: channels.length,
+  };
 }
 
 async function decodeChannels(
@@ -156,5 +165,7 @@ function mergeRegions(regions: readonly SpeechRegion[]): SpeechRegion[] {
 }
 
 function sortTurns(turns: SpeakerTurn[]): SpeakerTurn[] {
-  return turns.filter((turn) => turn.end > turn.start).sort((a, b) => a.start - b.start || a.speaker - b.speaker);
+  return turns
+    .filter((turn) => turn.end > turn.start)
+    .sort((a, b) => a.start - b.start || a.speaker - b.speaker);
 }

@@ -29,17 +29,22 @@ export function customSpellingProblem(value: unknown): string | null {
   if (entries.length > maxSpellings) return `at most ${maxSpellings} spellings`;
   const seen = new Map<string, string>();
   for (const [to, from] of entries) {
-    if (to.trim() === '' || to !== to.trim()) return 'each spelling must be non-empty text without outer spaces';
+    if (to.trim() === '' || to !== to.trim())
+      return 'each spelling must be non-empty text without outer spaces';
     if ([...to].length > maxChars) return `each spelling at most ${maxChars} characters`;
     if (!Array.isArray(from) || from.length === 0) return `"${to}" must map from a non-empty list of words`;
     for (const word of from as unknown[]) {
-      if (typeof word !== 'string' || !new RegExp(`^${WORD_CHAR}+(?:['’.-]${WORD_CHAR}+)*$`, 'u').test(word)) {
+      if (
+        typeof word !== 'string' ||
+        !new RegExp(`^${WORD_CHAR}+(?:['’.-]${WORD_CHAR}+)*$`, 'u').test(word)
+      ) {
         return `"${to}": each word to replace must be one word (letters, digits; no spaces)`;
       }
       if ([...word].length > maxChars) return `each word to replace at most ${maxChars} characters`;
       const key = word.toLowerCase();
       const other = seen.get(key);
-      if (other !== undefined && other !== to) return `"${word}" is given two spellings ("${other}", "${to}")`;
+      if (other !== undefined && other !== to)
+        return `"${word}" is given two spellings ("${other}", "${to}")`;
       seen.set(key, to);
     }
     if (seen.size > maxWords) return `at most ${maxWords} words to replace`;
@@ -53,7 +58,8 @@ export function customSpellingProblem(value: unknown): string | null {
  */
 export function respeller(spelling: CustomSpelling): (text: string) => string {
   const spellings = new Map<string, string>();
-  for (const [to, from] of Object.entries(spelling)) for (const word of from) spellings.set(word.toLowerCase(), to);
+  for (const [to, from] of Object.entries(spelling))
+    for (const word of from) spellings.set(word.toLowerCase(), to);
   if (spellings.size === 0) return (text) => text;
   // Longest first, so that "e-mail" wins over "e".
   const alternatives = [...spellings.keys()]
@@ -70,15 +76,15 @@ export function respellTranscript(transcript: Transcript, spelling: CustomSpelli
     words.map((word) => ({ ...word, word: respell(word.word) }));
   return {
     ...transcript,
-    segments: transcript.segments.map(
-      (segment): Segment => ({ ...segment, text: respell(segment.text), words: respellWords(segment.words) }),
-    ),
-    utterances: transcript.utterances.map(
-      (utterance): Utterance => ({
-        ...utterance,
-        text: respell(utterance.text),
-        words: respellWords(utterance.words),
-      }),
-    ),
+    segments: transcript.segments.map((segment): Segment => ({
+      ...segment,
+      text: respell(segment.text),
+      words: respellWords(segment.words),
+    })),
+    utterances: transcript.utterances.map((utterance): Utterance => ({
+      ...utterance,
+      text: respell(utterance.text),
+      words: respellWords(utterance.words),
+    })),
   };
 }

@@ -74,7 +74,9 @@ export function toTurnEntries(
  * The numbering of a result whose speakers are audio channels (speaker n = channel n, kept as is);
  * undefined for diarized speakers, numbered by first appearance.
  */
-export function channelSpeakerNumbers(result: { channels?: number }): ReadonlyMap<number, number> | undefined {
+export function channelSpeakerNumbers(result: {
+  channels?: number;
+}): ReadonlyMap<number, number> | undefined {
   if (result.channels === undefined) return undefined;
   return new Map(Array.from({ length: result.channels }, (_, channel) => [channel, channel]));
 }

@@ -33,7 +33,10 @@ export interface AudioDecoder {
    * One array per channel of the first audio stream (0 = left, 1 = right, ...), for per-channel
    * speakers; a decoder without it cannot serve them. More than `maxChannels` is refused undecoded.
    */
-  decodeChannels?(filePath: string, request: DecodeRequest & { maxChannels?: number }): Promise<Float32Array[]>;
+  decodeChannels?(
+    filePath: string,
+    request: DecodeRequest & { maxChannels?: number },
+  ): Promise<Float32Array[]>;
 }
 
 /** Where there is speech, in seconds (Silero VAD through libs/speech in production). */

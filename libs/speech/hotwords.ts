@@ -23,7 +23,8 @@ export function hotwordsProblem(hotwords: readonly unknown[]): string | null {
   for (const hotword of hotwords) {
     if (typeof hotword !== 'string' || hotword.trim() === '') return 'each hotword must be non-empty text';
     if (hotword !== hotword.trim()) return 'a hotword must not begin or end with spaces';
-    if ([...hotword].length > MAX_HOTWORD_CHARS) return `each hotword at most ${MAX_HOTWORD_CHARS} characters`;
+    if ([...hotword].length > MAX_HOTWORD_CHARS)
+      return `each hotword at most ${MAX_HOTWORD_CHARS} characters`;
     if (/[,\p{Cc}]/u.test(hotword)) return 'a hotword must not contain commas or control characters';
   }
   const bytes = Buffer.byteLength(hotwordsPromptText(hotwords as string[]), 'utf8');
@@ -45,5 +46,8 @@ export function composePrompt(
   const problem = hotwordsProblem(hotwords);
   if (problem) throw new InvalidArgumentError(`hotwords: ${problem}`);
   const text = hotwordsPromptText(hotwords as string[]);
-  return { initialPrompt: initialPrompt === '' ? text.trimStart() : initialPrompt + text, carryInitialPrompt: true };
+  return {
+    initialPrompt: initialPrompt === '' ? text.trimStart() : initialPrompt + text,
+    carryInitialPrompt: true,
+  };
 }

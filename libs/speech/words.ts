@@ -56,7 +56,8 @@ const MIN_LOG_PROBABILITY = Math.log(1.4e-45);
 export function averageLogProbability(tokens: readonly Pick<NativeToken, 'p'>[]): number {
   if (tokens.length === 0) return 0;
   const sum = tokens.reduce(
-    (total, token) => total + (token.p > 0 ? Math.max(MIN_LOG_PROBABILITY, Math.log(token.p)) : MIN_LOG_PROBABILITY),
+    (total, token) =>
+      total + (token.p > 0 ? Math.max(MIN_LOG_PROBABILITY, Math.log(token.p)) : MIN_LOG_PROBABILITY),
     0,
   );
   return sum / tokens.length;

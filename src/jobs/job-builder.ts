@@ -56,7 +56,9 @@ export function buildJob(request: JobRequest): JobData {
 
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(
-    Object.entries(value).filter(([, field]) => field !== undefined && !(Array.isArray(field) && field.length === 0)),
+    Object.entries(value).filter(
+      ([, field]) => field !== undefined && !(Array.isArray(field) && field.length === 0),
+    ),
   ) as Partial<T>;
 }
 

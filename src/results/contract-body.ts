@@ -20,6 +20,9 @@ export function contractBody(record: StoredRecord): FinishedBody {
         }).entries,
       };
     case 'speaker-turns':
-      return { status: 'completed', results: toTurnEntries(record.exclusiveTurns, channelSpeakerNumbers(record)) };
+      return {
+        status: 'completed',
+        results: toTurnEntries(record.exclusiveTurns, channelSpeakerNumbers(record)),
+      };
   }
 }

@@ -8,5 +8,8 @@ import type { SpeechRegion, Transcription } from '../../libs/speech';
 export abstract class SpeechEngine implements SpeechEnginePort {
   abstract transcribe(samples: Float32Array, request: SpeechRequest): Promise<Transcription>;
   /** The VAD alone (per-channel speaker turns); absent where the engine has none. */
-  detectSpeech?(samples: Float32Array, request: Parameters<SpeechDetector['detectSpeech']>[1]): Promise<SpeechRegion[]>;
+  detectSpeech?(
+    samples: Float32Array,
+    request: Parameters<SpeechDetector['detectSpeech']>[1],
+  ): Promise<SpeechRegion[]>;
 }

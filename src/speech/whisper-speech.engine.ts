@@ -1,5 +1,9 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { type SpeechDetector, SpeechDetectionUnavailableError, type SpeechRequest } from '../../libs/pipeline';
+import {
+  type SpeechDetector,
+  SpeechDetectionUnavailableError,
+  type SpeechRequest,
+} from '../../libs/pipeline';
 import type { SpeechRegion, Transcription, WhisperModel } from '../../libs/speech';
 import { AppConfig } from '../config/app-config';
 import { SpeechEngine } from './speech-engine';

@@ -58,7 +58,10 @@ function assertWords(results: ResultEntryDto[]): void {
     assert.deepEqual(Object.keys(entry).sort(), [...CONTRACT_KEYS, 'probability', 'words'].sort());
     const words = entry.words ?? [];
     const mean = words.reduce((sum, word) => sum + word.probability, 0) / words.length;
-    assert.ok(Math.abs((entry.probability ?? -1) - mean) < 0.001, "the entry's probability is its words' mean");
+    assert.ok(
+      Math.abs((entry.probability ?? -1) - mean) < 0.001,
+      "the entry's probability is its words' mean",
+    );
     assert.ok(words.length > 0, 'every entry has its words');
     for (const word of words) {
       assert.deepEqual(Object.keys(word).sort(), WORD_KEYS);

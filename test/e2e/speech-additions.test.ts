@@ -18,7 +18,12 @@ import { TranscriptionModule } from '../../src/transcription/transcription.modul
 import { UnavailableDiarizationEngine } from '../app/support/substitute-engines';
 import { EnergySpeechEngine, rmsDb } from '../support/energy-speech-engine';
 import { fixtures, models, skipUnlessPresent } from '../support/shared-files';
-import { type ChannelSource, sourceSpeechTurns, writeChannelsWav, writeToneChannelsWav } from '../support/stereo';
+import {
+  type ChannelSource,
+  sourceSpeechTurns,
+  writeChannelsWav,
+  writeToneChannelsWav,
+} from '../support/stereo';
 import { pollUntilDone, type ResultBody } from './support/http-client';
 import { type RunningServer, startServer, TEST_REDIS_URL, TEST_TOKEN } from './support/server-process';
 
@@ -30,7 +35,14 @@ const SOURCES: ChannelSource[] = [
   { file: JFK, offsetSeconds: 1.25 },
   { file: LIBRISPEECH, offsetSeconds: 6.5 },
 ];
-const skip = skipUnlessPresent(models.whisperTiny, models.sileroVad, models.segmentation, CALL, JFK, LIBRISPEECH);
+const skip = skipUnlessPresent(
+  models.whisperTiny,
+  models.sileroVad,
+  models.segmentation,
+  CALL,
+  JFK,
+  LIBRISPEECH,
+);
 
 interface Turn {
   speaker: number;
@@ -54,7 +66,11 @@ async function post(
   for (const [key, value] of Object.entries(fields)) {
     for (const item of Array.isArray(value) ? value : [value]) form.append(key, item);
   }
-  const response = await fetch(`${baseUrl}${route}`, { method: 'POST', body: form, headers: { Authorization: AUTH } });
+  const response = await fetch(`${baseUrl}${route}`, {
+    method: 'POST',
+    body: form,
+    headers: { Authorization: AUTH },
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -98,11 +114,20 @@ describe('per-channel speakers and vocabulary fields through the real server', {
     assert.ok(turns.some((t) => t.speaker === 0) && turns.some((t) => t.speaker === 1));
     for (const turn of turns) {
       const loudness = rmsDb(channels[turn.speaker], turn.start * 16000, turn.end * 16000);
-      assert.ok(loudness > -40, `speaker ${turn.speaker} ${turn.start}-${turn.end}: ${loudness.toFixed(1)} dB`);
+      assert.ok(
+        loudness > -40,
+        `speaker ${turn.speaker} ${turn.start}-${turn.end}: ${loudness.toFixed(1)} dB`,
+      );
     }
     // The right party stops at about 2.5 s; the left one talks to the end.
-    assert.ok(turns.filter((t) => t.speaker === 1).every((t) => t.end <= 2.8), JSON.stringify(turns));
-    assert.ok(turns.filter((t) => t.speaker === 0).some((t) => t.end > 4.5), JSON.stringify(turns));
+    assert.ok(
+      turns.filter((t) => t.speaker === 1).every((t) => t.end <= 2.8),
+      JSON.stringify(turns),
+    );
+    assert.ok(
+      turns.filter((t) => t.speaker === 0).some((t) => t.end > 4.5),
+      JSON.stringify(turns),
+    );
   });
 
   test('POST /transcribe with every new field runs the whole native path per channel', async () => {
@@ -125,7 +150,12 @@ describe('per-channel speakers and vocabulary fields through the real server', {
       ['/diarize', JFK, { channel_diarization: 'true' }, 'channel_diarization'],
       ['/diarize', nine, { channel_diarization: 'yes' }, 'channel_diarization'],
       ['/transcribe', JFK, { channel_diarization: 'maybe' }, 'channel_diarization'],
-      ['/transcribe', JFK, { hotwords: JSON.stringify(Array.from({ length: 21 }, (_, i) => `w${i}`)) }, 'hotwords'],
+      [
+        '/transcribe',
+        JFK,
+        { hotwords: JSON.stringify(Array.from({ length: 21 }, (_, i) => `w${i}`)) },
+        'hotwords',
+      ],
       ['/transcribe', JFK, { hotwords: ['Kubernetes', 'a,b'] }, 'hotwords'],
       ['/transcribe', JFK, { hotwords: '["a", 3]' }, 'hotwords'],
       ['/transcribe', JFK, { hotwords: '["a",' }, 'hotwords'],
@@ -162,7 +192,10 @@ describe('per-channel speakers and vocabulary fields through the real server', {
     for (const [schema, field] of fields) {
       const property = doc.components.schemas[schema]?.properties[field];
       assert.ok(property, `${schema}.${field}`);
-      assert.ok('default' in property && 'example' in property, `${schema}.${field}: ${JSON.stringify(property)}`);
+      assert.ok(
+        'default' in property && 'example' in property,
+        `${schema}.${field}: ${JSON.stringify(property)}`,
+      );
     }
     assert.ok(doc.components.schemas.ResultEntryDto.properties.probability);
   });
@@ -201,7 +234,11 @@ describe('words through HTTP and Redis with a stand-in Whisper (API process + wo
   before(async () => {
     api = await startServer({ APP_ROLE: 'api' }, { prefix, uploadDir });
     const moduleRef = await Test.createTestingModule({
-      imports: [WorkerConfigModule, TranscriptionModule.register({ api: false, worker: true }), ResultsModule],
+      imports: [
+        WorkerConfigModule,
+        TranscriptionModule.register({ api: false, worker: true }),
+        ResultsModule,
+      ],
     })
       .overrideProvider(SpeechEngine)
       .useValue(speech)
@@ -236,7 +273,10 @@ describe('words through HTTP and Redis with a stand-in Whisper (API process + wo
       assert.deepEqual(Object.keys(entry), ['speaker', 'start', 'end', 'text', 'words', 'probability']);
       assert.equal(entry.probability, 0.75);
       for (const word of entry.words ?? []) {
-        assert.ok(rmsDb(channels[entry.speaker], word.start * 16000, word.end * 16000) > -40, 'loud on its channel');
+        assert.ok(
+          rmsDb(channels[entry.speaker], word.start * 16000, word.end * 16000) > -40,
+          'loud on its channel',
+        );
         assert.ok(['Hello', 'there', 'SQL'].includes(word.word), word.word);
       }
       assert.doesNotMatch(entry.text, /hullo|sequel/);

@@ -11,10 +11,18 @@ import {
 } from '../../libs/pipeline';
 
 describe('custom spelling', () => {
-  const respell = respeller({ Kubernetes: ['kubernetes', 'kubernetis'], SQL: ['sequel'], 'e-mail': ['email'], 서울: ['서을'] });
+  const respell = respeller({
+    Kubernetes: ['kubernetes', 'kubernetis'],
+    SQL: ['sequel'],
+    'e-mail': ['email'],
+    서울: ['서을'],
+  });
 
   test('whole words, in any case, are written exactly as spelled; punctuation and spaces stay', () => {
-    assert.equal(respell(' KUBERNETES runs, Sequel? and kubernetis.'), ' Kubernetes runs, SQL? and Kubernetes.');
+    assert.equal(
+      respell(' KUBERNETES runs, Sequel? and kubernetis.'),
+      ' Kubernetes runs, SQL? and Kubernetes.',
+    );
     assert.equal(respell('Email me'), 'e-mail me');
     assert.equal(respell('서을 에서'), '서울 에서');
   });
@@ -30,7 +38,15 @@ describe('custom spelling', () => {
       language: 'en',
       durationSeconds: 2,
       segments: [{ start: 0, end: 1.5, text: ' I like sequel.', noSpeechProb: 0.1, avgLogprob: -0.2, words }],
-      utterances: [{ speaker: 0, start: 0, end: 1.5, text: 'I like sequel.', words: words.map((w) => ({ ...w, speaker: 0 })) }],
+      utterances: [
+        {
+          speaker: 0,
+          start: 0,
+          end: 1.5,
+          text: 'I like sequel.',
+          words: words.map((w) => ({ ...w, speaker: 0 })),
+        },
+      ],
       turns: null,
       speechRegions: [],
       warnings: [],
@@ -40,7 +56,10 @@ describe('custom spelling', () => {
     assert.equal(respelled.segments[0].words[2].word, ' SQL.');
     const { entries } = toResultEntries(respelled.utterances, { words: true });
     assert.equal(entries[0].text, 'I like SQL.');
-    assert.deepEqual(entries[0].words?.map((w) => w.word), ['I', 'like', 'SQL.']);
+    assert.deepEqual(
+      entries[0].words?.map((w) => w.word),
+      ['I', 'like', 'SQL.'],
+    );
     for (const format of ['srt', 'vtt', 'txt'] as const) {
       const text = renderTranscript(entries, format, { fileId: 'x' });
       assert.match(text, /SQL\./, format);

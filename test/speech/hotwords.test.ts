@@ -6,9 +6,12 @@ import { averageLogProbability } from '../../libs/speech/words';
 import { models, skipUnlessPresent } from '../support/shared-files';
 import { toneSamples } from './synth';
 
-describe('hotwords in Whisper\'s prompt', () => {
+describe("hotwords in Whisper's prompt", () => {
   test('placed after the initial prompt and carried into every window; nothing changes without them', () => {
-    const withHotwords = prepareTranscribe({ initialPrompt: 'A meeting.', hotwords: ['Kubernetes', 'Anthropic'] });
+    const withHotwords = prepareTranscribe({
+      initialPrompt: 'A meeting.',
+      hotwords: ['Kubernetes', 'Anthropic'],
+    });
     assert.equal(withHotwords.native.initialPrompt, 'A meeting. Kubernetes, Anthropic');
     assert.equal(withHotwords.native.carryInitialPrompt, true);
     assert.equal(prepareTranscribe({ hotwords: ['Kubernetes'] }).native.initialPrompt, 'Kubernetes');
@@ -20,11 +23,17 @@ describe('hotwords in Whisper\'s prompt', () => {
   test("within Whisper's token budget: a byte bound no tokenization can exceed", () => {
     // Korean takes 3 bytes a character: " " + 150 + ", " + 45 bytes fit, 51 do not.
     assert.equal(hotwordsProblem(['가'.repeat(50), '나'.repeat(15)]), null);
-    assert.match(hotwordsProblem(['가'.repeat(50), '나'.repeat(17)]) ?? '', new RegExp(`at most ${MAX_HOTWORDS_PROMPT_BYTES}`));
+    assert.match(
+      hotwordsProblem(['가'.repeat(50), '나'.repeat(17)]) ?? '',
+      new RegExp(`at most ${MAX_HOTWORDS_PROMPT_BYTES}`),
+    );
     assert.match(hotwordsProblem(Array.from({ length: 21 }, (_, i) => `w${i}`)) ?? '', /at most 20/);
     assert.match(hotwordsProblem(['a,b']) ?? '', /commas/);
     assert.match(hotwordsProblem(['']) ?? '', /non-empty/);
-    assert.throws(() => prepareTranscribe({ hotwords: ['x'.repeat(51)] }), /hotwords: each hotword at most 50/);
+    assert.throws(
+      () => prepareTranscribe({ hotwords: ['x'.repeat(51)] }),
+      /hotwords: each hotword at most 50/,
+    );
   });
 
   test("a segment's avg_logprob is the mean of ln p over its tokens", () => {

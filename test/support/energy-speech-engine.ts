@@ -44,7 +44,14 @@ export class EnergySpeechEngine {
         probability: 0.75,
       };
       if (!current) {
-        current = { start: word.start, end: word.end, text: '', noSpeechProb: 0.02, avgLogprob: -0.25, words: [] };
+        current = {
+          start: word.start,
+          end: word.end,
+          text: '',
+          noSpeechProb: 0.02,
+          avgLogprob: -0.25,
+          words: [],
+        };
         segments.push(current);
       }
       current.words.push(word);

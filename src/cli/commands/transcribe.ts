@@ -115,9 +115,18 @@ export function registerTranscribeCommand(program: Command): void {
     .option('--temperature <t>', 'initial sampling temperature, 0 to 1', unitNumber)
     .option('--no-speech-threshold <p>', 'no-speech probability threshold, 0 to 1', unitNumber)
     .option('--initial-prompt <text>', 'text to condition the decoder on')
-    .option('--channels', 'one speaker per audio channel (0 = left, 1 = right, ...): 2 to 8 channels, no diarization')
-    .option('--hotwords <list>', 'comma-separated words Whisper should expect, put in its prompt after the initial prompt')
-    .option('--custom-spelling <json>', 'JSON object {"spelling": ["word", ...]}: whole words written your way')
+    .option(
+      '--channels',
+      'one speaker per audio channel (0 = left, 1 = right, ...): 2 to 8 channels, no diarization',
+    )
+    .option(
+      '--hotwords <list>',
+      'comma-separated words Whisper should expect, put in its prompt after the initial prompt',
+    )
+    .option(
+      '--custom-spelling <json>',
+      'JSON object {"spelling": ["word", ...]}: whole words written your way',
+    )
     .option('--no-progress', 'no progress bar, even on a terminal')
     // One line per error, as every failure of the command prints.
     .showHelpAfterError(false)
@@ -210,7 +219,10 @@ async function transcribeFile(file: string, options: TranscribeCommandOptions): 
 
 function parseHotwords(list: string | undefined): string[] | undefined {
   if (list === undefined) return undefined;
-  const hotwords = list.split(',').map((word) => word.trim()).filter((word) => word !== '');
+  const hotwords = list
+    .split(',')
+    .map((word) => word.trim())
+    .filter((word) => word !== '');
   const problem = hotwordsProblem(hotwords);
   if (problem) throw new Error(`--hotwords: ${problem}`);
   return hotwords;
@@ -242,7 +254,9 @@ function checkOptions(options: TranscribeCommandOptions, diarizing: boolean): vo
   }
   speakerCountOptions(options);
   if (options.channels && hasSpeakerOptions(options)) {
-    throw new Error('--channels gives one speaker per channel: --speakers, --min-speakers and --max-speakers do not apply');
+    throw new Error(
+      '--channels gives one speaker per channel: --speakers, --min-speakers and --max-speakers do not apply',
+    );
   }
   if (!options.channels && !diarizing && hasSpeakerOptions(options) && options.format !== 'whisper-json') {
     throw new Error(

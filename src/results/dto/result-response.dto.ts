@@ -23,7 +23,12 @@ export class ResultWordDto {
 
 /** One entry of a completed result: consecutive words of one speaker (no text: a POST /diarize turn). */
 export class ResultEntryDto {
-  @ApiProperty({ minimum: 0, description: 'From 0, in order of first appearance; with channel_diarization the audio channel (0 = left)' }) speaker!: number;
+  @ApiProperty({
+    minimum: 0,
+    description:
+      'From 0, in order of first appearance; with channel_diarization the audio channel (0 = left)',
+  })
+  speaker!: number;
   @ApiProperty({ description: 'Seconds' }) start!: number;
   @ApiProperty({ description: 'Seconds' }) end!: number;
   @ApiPropertyOptional({ description: 'Absent on POST /diarize results' }) text?: string;
@@ -33,7 +38,8 @@ export class ResultEntryDto {
     minimum: 0,
     maximum: 1,
     example: 0.87,
-    description: "Only with word_timestamps=true: the mean of its words' probabilities (Whisper's confidence)",
+    description:
+      "Only with word_timestamps=true: the mean of its words' probabilities (Whisper's confidence)",
   })
   probability?: number;
 }
