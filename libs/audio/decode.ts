@@ -100,8 +100,3 @@ function initialCapacity(expectedSeconds: number | null, sampleRate: number): nu
   const estimate = (expectedSeconds * ESTIMATE_HEADROOM + ESTIMATE_HEADROOM_SECONDS) * sampleRate;
   return Math.min(MAX_PREALLOCATED_SAMPLES, Math.ceil(estimate));
 }
-
-/** decodeToPcm as the pipeline's AudioDecoder port: ffmpeg behind it. */
-export const ffmpegAudioDecoder = {
-  decode: (filePath: string, options: DecodeOptions): Promise<Float32Array> => decodeToPcm(filePath, options),
-};

@@ -1,5 +1,7 @@
-export { decodeToPcm, ffmpegAudioDecoder, WHISPER_SAMPLE_RATE } from './decode';
+export { decodeToPcm, WHISPER_SAMPLE_RATE } from './decode';
+export { ffmpegAudioDecoder } from './ffmpeg-audio-decoder';
 export type { DecodeOptions } from './decode';
+export { decodeChannelsToPcm } from './decode-channels';
 export { probeMedia } from './probe';
 export type { MediaInfo } from './probe';
 export { AudioDecodeError, FfmpegNotFoundError } from './errors';

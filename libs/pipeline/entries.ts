@@ -9,6 +9,8 @@ export interface ResultWord extends SpeakerWord {
 export interface ResultEntry extends Omit<Utterance, 'words'> {
   /** Only with word timestamps; absent otherwise, so the contract's shape stays exact. */
   words?: ResultWord[];
+  /** With `words` only: the mean of their probabilities (0..1, Whisper's confidence in the entry). */
+  probability?: number;
 }
 
 export interface NumberedEntries {
@@ -26,15 +28,17 @@ const byTime = (a: { start: number; end: number }, b: { start: number; end: numb
  */
 export function toResultEntries(
   utterances: readonly (Omit<Utterance, 'words'> & { words?: readonly SpeakerWord[] })[],
-  options: { words?: boolean } = {},
+  options: { words?: boolean; speakerNumbers?: ReadonlyMap<number, number> } = {},
 ): NumberedEntries {
   const ordered = utterances
     .map((utterance) => ({ ...utterance, text: utterance.text.trim() }))
     .filter((utterance) => utterance.text.length > 0)
     .sort(byTime);
-  const speakerNumbers = new Map<number, number>();
+  // Speakers already numbered (audio channels) keep their numbers; the others follow by first appearance.
+  const speakerNumbers = new Map<number, number>(options.speakerNumbers ?? []);
+  let next = Math.max(-1, ...speakerNumbers.values()) + 1;
   const entries = ordered.map((utterance) => {
-    if (!speakerNumbers.has(utterance.speaker)) speakerNumbers.set(utterance.speaker, speakerNumbers.size);
+    if (!speakerNumbers.has(utterance.speaker)) speakerNumbers.set(utterance.speaker, next++);
     const start = roundMs(Math.max(0, utterance.start));
     const entry: ResultEntry = {
       speaker: speakerNumbers.get(utterance.speaker) as number,
@@ -43,18 +47,44 @@ export function toResultEntries(
       text: utterance.text,
     };
     // Only on request: without it the entry keeps exactly the contract's four keys.
-    if (options.words) entry.words = (utterance.words ?? []).map((word) => toResultWord(word, entry.speaker));
+    if (options.words) {
+      entry.words = (utterance.words ?? []).map((word) => toResultWord(word, entry.speaker));
+      entry.probability = meanProbability(entry.words);
+    }
     return entry;
   });
   return { entries, speakerNumbers };
 }
 
-/** POST /diarize's results: turns in time order, speakers renumbered by first appearance. */
-export function toTurnEntries(turns: readonly SpeakerTurn[]): SpeakerTurn[] {
+/**
+ * POST /diarize's results: turns in time order, speakers renumbered by first appearance (but for
+ * those `speakerNumbers` already numbers, e.g. audio channels).
+ */
+export function toTurnEntries(
+  turns: readonly SpeakerTurn[],
+  speakerNumbers: ReadonlyMap<number, number> = new Map(),
+): SpeakerTurn[] {
   return numberTurns(
     turns.filter((turn) => turn.end > turn.start),
-    new Map(),
+    speakerNumbers,
   );
+}
+
+/**
+ * The numbering of a result whose speakers are audio channels (speaker n = channel n, kept as is);
+ * undefined for diarized speakers, numbered by first appearance.
+ */
+export function channelSpeakerNumbers(result: {
+  channels?: number;
+}): ReadonlyMap<number, number> | undefined {
+  if (result.channels === undefined) return undefined;
+  return new Map(Array.from({ length: result.channels }, (_, channel) => [channel, channel]));
+}
+
+/** Mean of the words' probabilities, rounded like theirs; 0 without words. */
+function meanProbability(words: readonly ResultWord[]): number {
+  if (words.length === 0) return 0;
+  return Math.round((words.reduce((sum, word) => sum + word.probability, 0) / words.length) * 1000) / 1000;
 }
 
 /**

@@ -10,3 +10,15 @@ export class DiarizationUnavailableError extends Error {
   override readonly message =
     'speaker diarization is not available on this server (no segmentation model installed)';
 }
+
+/** Per-channel speakers were asked for on audio with fewer than two channels or too many. */
+export class ChannelLayoutError extends Error {
+  override readonly name = 'ChannelLayoutError';
+}
+
+/** Per-channel speaker turns need a voice activity detector, and none is installed. */
+export class SpeechDetectionUnavailableError extends Error {
+  override readonly name = 'SpeechDetectionUnavailableError';
+  override readonly message =
+    'per-channel speaker turns are not available on this server (no VAD model installed)';
+}

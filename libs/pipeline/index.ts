@@ -1,7 +1,33 @@
 /** "Who said what": one framework-free pipeline that the server's worker and the CLI both run. */
-export type { AudioDecoder, DecodeRequest, DiarizationEngine, SpeechEngine, SpeechRequest } from './ports';
+export type {
+  AudioDecoder,
+  DecodeRequest,
+  DiarizationEngine,
+  SpeechDetector,
+  SpeechEngine,
+  SpeechRequest,
+} from './ports';
 export type { SpeakerTurns, Transcript } from './transcript';
-export { DiarizationUnavailableError, EmptyAudioError } from './errors';
+export {
+  ChannelLayoutError,
+  DiarizationUnavailableError,
+  EmptyAudioError,
+  SpeechDetectionUnavailableError,
+} from './errors';
+export {
+  channelCountProblem,
+  diarizeEachChannel,
+  MAX_SPEAKER_CHANNELS,
+  transcribeEachChannel,
+  type ChannelAudioInput,
+} from './channels';
+export {
+  CUSTOM_SPELLING_LIMITS,
+  customSpellingProblem,
+  respeller,
+  respellTranscript,
+  type CustomSpelling,
+} from './custom-spelling';
 export { overallPercent, PIPELINE_STAGES, type PipelineStage, type StagePlan } from './stages';
 export {
   diarizeSpeakerTurns,
@@ -15,6 +41,7 @@ export {
   type WhoSaidWhatOptions,
 } from './who-said-what';
 export {
+  channelSpeakerNumbers,
   numberTurns,
   toResultEntries,
   toTurnEntries,

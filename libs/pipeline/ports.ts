@@ -1,10 +1,10 @@
 import type { Diarization, DiarizeOptions } from '../diarization';
-import type { TranscribeOptions, Transcription } from '../speech';
+import type { SpeechRegion, TranscribeOptions, Transcription } from '../speech';
 
 /** What the pipeline asks of speech recognition; the rest (threads, VAD, GPU) is the engine's own setup. */
 export type SpeechRequest = Pick<
   TranscribeOptions,
-  'language' | 'temperature' | 'noSpeechThreshold' | 'initialPrompt' | 'onProgress' | 'signal'
+  'language' | 'temperature' | 'noSpeechThreshold' | 'initialPrompt' | 'hotwords' | 'onProgress' | 'signal'
 >;
 
 /** Speech recognition: whisper.cpp (libs/speech) in production, a scripted stand-in in tests. */
@@ -29,4 +29,20 @@ export interface DecodeRequest {
 /** Any container to mono float32 PCM: ffmpeg (libs/audio's ffmpegAudioDecoder) in production. */
 export interface AudioDecoder {
   decode(filePath: string, request: DecodeRequest): Promise<Float32Array>;
+  /**
+   * One array per channel of the first audio stream (0 = left, 1 = right, ...), for per-channel
+   * speakers; a decoder without it cannot serve them. More than `maxChannels` is refused undecoded.
+   */
+  decodeChannels?(
+    filePath: string,
+    request: DecodeRequest & { maxChannels?: number },
+  ): Promise<Float32Array[]>;
+}
+
+/** Where there is speech, in seconds (Silero VAD through libs/speech in production). */
+export interface SpeechDetector {
+  detectSpeech(
+    samples: Float32Array,
+    request: { signal?: AbortSignal; onProgress?: (percent: number) => void },
+  ): Promise<SpeechRegion[]>;
 }

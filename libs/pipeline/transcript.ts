@@ -20,6 +20,11 @@ export interface Transcript {
   speechRegions: SpeechRegion[];
   /** Things the reader should know about how this transcript was made. */
   warnings: string[];
+  /**
+   * Set when every speaker is an audio channel (per-channel speakers): speaker n is channel n
+   * (0 = left, 1 = right, ...), numbers kept as they are rather than by first appearance.
+   */
+  channels?: number;
 }
 
 /** Who speaks when, without transcription (POST /diarize). */
@@ -29,4 +34,6 @@ export interface SpeakerTurns {
   exclusiveTurns: SpeakerTurn[];
   /** Overlaps included. */
   turns: SpeakerTurn[];
+  /** As Transcript's: set when speaker n is audio channel n. */
+  channels?: number;
 }

@@ -6,8 +6,10 @@ import {
   type Utterance,
 } from '../diarization';
 import type { Transcription } from '../speech';
+import { diarizeEachChannel, transcribeEachChannel } from './channels';
+import { type CustomSpelling, respellTranscript } from './custom-spelling';
 import { DiarizationUnavailableError, EmptyAudioError } from './errors';
-import type { AudioDecoder, DiarizationEngine, SpeechEngine } from './ports';
+import type { AudioDecoder, DiarizationEngine, SpeechDetector, SpeechEngine } from './ports';
 import type { PipelineStage } from './stages';
 import type { SpeakerTurns, Transcript } from './transcript';
 
@@ -22,6 +24,8 @@ export interface PipelineEngines {
   speech: SpeechEngine;
   /** null where no diarization is installed: every word then goes to speaker 0. */
   diarization: DiarizationEngine | null;
+  /** VAD, for per-channel speaker turns without transcription; absent where none is installed. */
+  speechDetector?: SpeechDetector | null;
 }
 
 export interface WhoSaidWhatOptions {
@@ -32,6 +36,12 @@ export interface WhoSaidWhatOptions {
   initialPrompt?: string;
   /** Exact count or bounds; precedence is libs/diarization's resolveSpeakerBounds. */
   speakers?: SpeakerCountOptions;
+  /** Words Whisper should expect, put in its prompt after `initialPrompt` (libs/speech's hotwords). */
+  hotwords?: string[];
+  /** Whole words written as the caller spells them, in every text of the transcript. */
+  customSpelling?: CustomSpelling;
+  /** Each channel is one speaker (0 = left, 1 = right, ...): no diarization, 2 to 8 channels. */
+  channelDiarization?: boolean;
 }
 
 export interface PipelineHooks {
@@ -54,6 +64,19 @@ export async function transcribeWhoSaidWhat(
   options: WhoSaidWhatOptions,
   hooks: PipelineHooks = {},
 ): Promise<Transcript> {
+  const transcript = options.channelDiarization
+    ? await transcribeEachChannel(input, engines, options, hooks)
+    : await transcribeMixed(input, engines, options, hooks);
+  return options.customSpelling ? respellTranscript(transcript, options.customSpelling) : transcript;
+}
+
+/** Who said what in one mix of every voice: the speakers come from diarization. */
+async function transcribeMixed(
+  input: AudioInput,
+  engines: PipelineEngines,
+  options: WhoSaidWhatOptions,
+  hooks: PipelineHooks,
+): Promise<Transcript> {
   const { signal } = hooks;
   const report = hooks.onProgress ?? (() => undefined);
   const samples = await decode(input, engines.decoder, hooks);
@@ -65,6 +88,7 @@ export async function transcribeWhoSaidWhat(
     temperature: options.temperature,
     noSpeechThreshold: options.noSpeechThreshold,
     initialPrompt: options.initialPrompt,
+    hotwords: options.hotwords,
     signal,
     onProgress: (percent) => report('transcribing', percent),
   });
@@ -93,13 +117,14 @@ export async function transcribeWhoSaidWhat(
   return transcript;
 }
 
-/** Who speaks when, without transcription: decode -> diarize. */
+/** Who speaks when, without transcription: decode -> diarize (or each channel's speech, per channel). */
 export async function diarizeSpeakerTurns(
   input: AudioInput,
-  engines: Pick<PipelineEngines, 'decoder' | 'diarization'>,
-  options: Pick<WhoSaidWhatOptions, 'speakers'>,
+  engines: Pick<PipelineEngines, 'decoder' | 'diarization' | 'speechDetector'>,
+  options: Pick<WhoSaidWhatOptions, 'speakers' | 'channelDiarization'>,
   hooks: PipelineHooks = {},
 ): Promise<SpeakerTurns> {
+  if (options.channelDiarization) return diarizeEachChannel(input, engines, hooks);
   if (!engines.diarization) throw new DiarizationUnavailableError();
   const samples = await decode(input, engines.decoder, hooks);
   hooks.signal?.throwIfAborted();

@@ -12,6 +12,7 @@ export {
 } from './errors';
 export { WHISPER_LANGUAGES, WHISPER_LANGUAGE_NAMES, isAutoLanguage, isWhisperLanguage } from './languages';
 export { setSpeechLogHandler } from './log';
+export { hotwordsProblem, MAX_HOTWORD_CHARS, MAX_HOTWORDS, MAX_HOTWORDS_PROMPT_BYTES } from './hotwords';
 export type { SpeechLogLevel } from './log';
 export { speechRegions, compactSpeech, toOriginalSeconds, SAMPLE_RATE } from './vad-regions';
 export type { VadParameters, SampleRange, CompactedAudio } from './vad-regions';

@@ -15,7 +15,7 @@ import type {
 } from './types';
 import { findSpeech, toSeconds } from './speech-detection';
 import { compactSpeech, SAMPLE_RATE, toOriginalSeconds } from './vad-regions';
-import { groupWords, toWord } from './words';
+import { averageLogProbability, groupWords, toWord } from './words';
 
 // Share of the progress bar given to the VAD pass, which is fast next to transcription.
 const VAD_PROGRESS_SHARE = 5;
@@ -160,6 +160,7 @@ export class WhisperModel {
         end: Math.max(start, toSeconds(segment.t1)),
         text: segment.text.trim(),
         noSpeechProb: segment.noSpeechProb,
+        avgLogprob: averageLogProbability(segment.tokens),
         words: prepared.wordTimestamps
           ? groupWords(segment.tokens, this.tokenEot).map((word) => toWord(word, toSeconds))
           : [],

@@ -32,6 +32,8 @@ export interface NativeTranscribeOptions {
   temperatureIncrement: number;
   noSpeechThreshold: number;
   initialPrompt: string;
+  /** Keep the initial prompt in front of every 30-s window's prompt (whisper.cpp's carry_initial_prompt). */
+  carryInitialPrompt?: boolean;
   threads: number;
   tokenTimestamps: boolean;
   bestOf?: number;

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { InvalidArgumentError } from './errors';
+import { composePrompt } from './hotwords';
 import { isAutoLanguage, isWhisperLanguage } from './languages';
 import type { NativeTranscribeOptions } from './native-types';
 import type { LoadModelOptions, TranscribeOptions, VadOptions } from './types';
@@ -134,14 +135,23 @@ export function prepareTranscribe(options: TranscribeOptions | undefined): Prepa
   if (record.signal !== undefined && !(record.signal instanceof AbortSignal)) {
     throw invalid('signal', 'an AbortSignal', record.signal);
   }
+  if (record.hotwords !== undefined && !Array.isArray(record.hotwords)) {
+    throw invalid('hotwords', 'an array of strings', record.hotwords);
+  }
   const wordTimestamps = optionalBoolean('wordTimestamps', record.wordTimestamps, true);
+  const prompt = composePrompt(
+    (record.initialPrompt as string | undefined) ?? '',
+    record.hotwords as unknown[] | undefined,
+  );
   return {
     native: {
       language: language ?? 'auto',
       temperature: optionalNumber('temperature', record.temperature, 0, 1, 0),
       temperatureIncrement: optionalNumber('temperatureIncrement', record.temperatureIncrement, 0, 1, 0.2),
       noSpeechThreshold: optionalNumber('noSpeechThreshold', record.noSpeechThreshold, 0, 1, 0.6),
-      initialPrompt: (record.initialPrompt as string | undefined) ?? '',
+      initialPrompt: prompt.initialPrompt,
+      // Only sent when set, so that a call without hotwords is exactly what it was.
+      ...(prompt.carryInitialPrompt ? { carryInitialPrompt: true } : {}),
       threads: optionalInteger('threads', record.threads, 1, 256, DEFAULT_THREADS),
       tokenTimestamps: wordTimestamps,
     },

@@ -52,6 +52,12 @@ export interface TranscribeOptions {
   noSpeechThreshold?: number;
   /** Text the decoder is conditioned on, e.g. vocabulary or style. */
   initialPrompt?: string;
+  /**
+   * Words or short phrases Whisper should expect (names, jargon): placed in the prompt after
+   * `initialPrompt` and kept in front of every window's prompt. At most MAX_HOTWORDS entries whose
+   * prompt text stays within MAX_HOTWORDS_PROMPT_BYTES (see hotwords.ts). Default none.
+   */
+  hotwords?: readonly string[];
   /** CPU threads for this call. Default min(4, cores). */
   threads?: number;
   /** Skip silence with Silero VAD; all times stay in seconds of the original audio. */
@@ -76,6 +82,12 @@ export interface Segment {
   end: number;
   text: string;
   noSpeechProb: number;
+  /**
+   * Mean natural log of the probabilities Whisper gave the segment's tokens (timestamps included), as
+   * openai-whisper's `avg_logprob`; 0 for a segment without tokens. Absent from transcripts stored
+   * before it was kept (and from scripted stand-ins).
+   */
+  avgLogprob?: number;
   words: Word[];
 }
 

@@ -44,3 +44,21 @@ export function toWord(raw: RawWord, toSeconds: (centiseconds: number) => number
   const start = toSeconds(raw.t0);
   return { word: raw.word, start, end: Math.max(start, toSeconds(raw.t1)), probability: raw.probability };
 }
+
+/** ln of the smallest positive float: a probability whisper.cpp rounded to 0 counts as this. */
+const MIN_LOG_PROBABILITY = Math.log(1.4e-45);
+
+/**
+ * Mean natural log of the tokens' probabilities, every token Whisper sampled for the segment
+ * (timestamps included), as openai-whisper's `avg_logprob`. whisper.cpp gives each token p = exp(plog)
+ * computed in float, so ln(p) is its log-probability. 0 for no tokens.
+ */
+export function averageLogProbability(tokens: readonly Pick<NativeToken, 'p'>[]): number {
+  if (tokens.length === 0) return 0;
+  const sum = tokens.reduce(
+    (total, token) =>
+      total + (token.p > 0 ? Math.max(MIN_LOG_PROBABILITY, Math.log(token.p)) : MIN_LOG_PROBABILITY),
+    0,
+  );
+  return sum / tokens.length;
+}

@@ -19,6 +19,7 @@ struct TranscribeParams {
   float temperatureIncrement = 0.2f;
   float noSpeechThreshold = 0.6f;
   std::string initialPrompt;  // empty: none
+  bool carryInitialPrompt = false;  // keep the initial prompt in front of every window's prompt
   int threads = 4;
   bool tokenTimestamps = true;
   int bestOf = 5;
@@ -51,6 +52,7 @@ TranscribeParams ReadParams(const Napi::Object& options) {
   params.noSpeechThreshold =
       static_cast<float>(OptionalNumber(options, "noSpeechThreshold", params.noSpeechThreshold));
   params.initialPrompt = OptionalString(options, "initialPrompt", "");
+  params.carryInitialPrompt = OptionalBool(options, "carryInitialPrompt", params.carryInitialPrompt);
   params.threads = static_cast<int>(OptionalNumber(options, "threads", params.threads));
   params.tokenTimestamps = OptionalBool(options, "tokenTimestamps", params.tokenTimestamps);
   params.bestOf = static_cast<int>(OptionalNumber(options, "bestOf", params.bestOf));
@@ -128,6 +130,7 @@ class TranscribeWorker : public PromiseWorker {
     wp.temperature_inc = params_.temperatureIncrement;
     wp.no_speech_thold = params_.noSpeechThreshold;
     wp.initial_prompt = params_.initialPrompt.empty() ? nullptr : params_.initialPrompt.c_str();
+    wp.carry_initial_prompt = params_.carryInitialPrompt;
     wp.token_timestamps = params_.tokenTimestamps;
     wp.greedy.best_of = params_.bestOf;
     wp.beam_search.beam_size = params_.beamSize;

@@ -5,6 +5,10 @@ import type { AudioDecoder as AudioDecoderPort, DecodeRequest } from '../../libs
 /** The pipeline's AudioDecoder port as a Nest token; tests may provide another implementation. */
 export abstract class AudioDecoder implements AudioDecoderPort {
   abstract decode(filePath: string, request: DecodeRequest): Promise<Float32Array>;
+  decodeChannels?(
+    filePath: string,
+    request: DecodeRequest & { maxChannels?: number },
+  ): Promise<Float32Array[]>;
 }
 
 /** ffmpeg through libs/audio. */
@@ -12,5 +16,12 @@ export abstract class AudioDecoder implements AudioDecoderPort {
 export class FfmpegAudioDecoder extends AudioDecoder {
   decode(filePath: string, request: DecodeRequest): Promise<Float32Array> {
     return ffmpegAudioDecoder.decode(filePath, request);
+  }
+
+  override decodeChannels(
+    filePath: string,
+    request: DecodeRequest & { maxChannels?: number },
+  ): Promise<Float32Array[]> {
+    return ffmpegAudioDecoder.decodeChannels(filePath, request);
   }
 }

@@ -1,5 +1,6 @@
 import type { SpeakerCountOptions } from '../../libs/diarization';
 import type { CallbackAuthHeader, TaskWebhookPayload } from '../../libs/webhooks';
+import type { CustomSpelling } from '../../libs/pipeline';
 
 /** Every queue and job of the app, with its payload type: producers and consumers share these names. */
 export enum QueueName {
@@ -20,6 +21,8 @@ export interface WhisperParams {
   temperature: number;
   noSpeechThreshold: number;
   initialPrompt: string;
+  /** Put in Whisper's prompt after initialPrompt; absent: none (and from jobs of earlier versions). */
+  hotwords?: string[];
 }
 
 interface JobBase {
@@ -37,6 +40,8 @@ interface JobBase {
   originalName?: string;
   /** How long the result and the task's record are kept after the job ends (delete_after); absent: RESULT_TTL_MS. */
   retentionMs?: number;
+  /** One speaker per audio channel instead of diarization (channel count checked at upload). */
+  channelDiarization?: boolean;
 }
 
 /** Who said what (POST /transcribe, the OpenAI endpoint). */
@@ -45,6 +50,8 @@ export interface TranscribeJobData extends JobBase {
   whisper: WhisperParams;
   /** Adds `words` to each result entry (an addition; off keeps the contract's shape). */
   wordTimestamps: boolean;
+  /** Whole words respelled in every output; absent: none. */
+  customSpelling?: CustomSpelling;
 }
 
 /** Speaker turns only (POST /diarize): no Whisper parameters. */

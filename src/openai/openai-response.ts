@@ -208,7 +208,8 @@ export function toOpenAiVerboseJson(
       // Token ids are model internals that no client of this server can use.
       tokens: [],
       temperature,
-      avg_logprob: averageLogProbability(segment.words),
+      // Whisper's own, from its token probabilities; results stored before it was kept: from the words.
+      avg_logprob: segment.avgLogprob ?? averageLogProbability(segment.words),
       compression_ratio: compressionRatio(segment.text),
       no_speech_prob: segment.noSpeechProb,
     }));
@@ -223,7 +224,7 @@ export function toOpenAiVerboseJson(
   return response;
 }
 
-/** Mean natural log of the words' probabilities (Whisper averages over tokens; words are what we keep). 0 when unknown. */
+/** Mean natural log of the words' probabilities: the stand-in where Whisper's token average was not kept. 0 when unknown. */
 export function averageLogProbability(words: readonly { probability: number }[]): number {
   const known = words.filter((word) => Number.isFinite(word.probability));
   if (known.length === 0) return 0;

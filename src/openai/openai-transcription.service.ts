@@ -15,7 +15,7 @@ import { ResultStore } from '../results/result-store.repository';
 import { ResultWaiter } from '../results/result-waiter';
 import { TaskIndex } from '../tasks/task-index.repository';
 import { TaskRetention } from '../tasks/task-retention';
-import { type ResultEntry, toResultEntries } from '../../libs/pipeline';
+import { channelSpeakerNumbers, type ResultEntry, toResultEntries } from '../../libs/pipeline';
 import { INPUT_FAILURE_CODES, type StoredRecord } from '../jobs/job-record';
 import type { AcceptedUpload } from '../upload/audio-upload.interceptor';
 import type { OpenAiTranscriptionRequestDto } from './openai-transcription-request.dto';
@@ -156,7 +156,10 @@ export function toOpenAiInput(
       return {
         language: transcript.language || language || 'unknown',
         durationSeconds: durationSeconds ?? transcript.durationSeconds,
-        utterances: toResultEntries(transcript.utterances, { words: true }).entries,
+        utterances: toResultEntries(transcript.utterances, {
+          words: true,
+          speakerNumbers: channelSpeakerNumbers(transcript),
+        }).entries,
         segments: transcript.segments,
       };
     }

@@ -1,4 +1,4 @@
-import { toResultEntries, toTurnEntries } from '../../libs/pipeline';
+import { channelSpeakerNumbers, toResultEntries, toTurnEntries } from '../../libs/pipeline';
 import type { StoredRecord } from '../jobs/job-record';
 import type { FinishedBody } from './result-types';
 
@@ -14,9 +14,15 @@ export function contractBody(record: StoredRecord): FinishedBody {
     case 'transcript':
       return {
         status: 'completed',
-        results: toResultEntries(record.transcript.utterances, { words: record.wordTimestamps }).entries,
+        results: toResultEntries(record.transcript.utterances, {
+          words: record.wordTimestamps,
+          speakerNumbers: channelSpeakerNumbers(record.transcript),
+        }).entries,
       };
     case 'speaker-turns':
-      return { status: 'completed', results: toTurnEntries(record.exclusiveTurns) };
+      return {
+        status: 'completed',
+        results: toTurnEntries(record.exclusiveTurns, channelSpeakerNumbers(record)),
+      };
   }
 }

@@ -1,5 +1,5 @@
-import type { SpeechEngine as SpeechEnginePort, SpeechRequest } from '../../libs/pipeline';
-import type { Transcription } from '../../libs/speech';
+import type { SpeechDetector, SpeechEngine as SpeechEnginePort, SpeechRequest } from '../../libs/pipeline';
+import type { SpeechRegion, Transcription } from '../../libs/speech';
 
 /**
  * The pipeline's SpeechEngine port as a Nest token. The Whisper implementation loads its model once
@@ -7,4 +7,9 @@ import type { Transcription } from '../../libs/speech';
  */
 export abstract class SpeechEngine implements SpeechEnginePort {
   abstract transcribe(samples: Float32Array, request: SpeechRequest): Promise<Transcription>;
+  /** The VAD alone (per-channel speaker turns); absent where the engine has none. */
+  detectSpeech?(
+    samples: Float32Array,
+    request: Parameters<SpeechDetector['detectSpeech']>[1],
+  ): Promise<SpeechRegion[]>;
 }

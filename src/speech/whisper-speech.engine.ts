@@ -1,6 +1,10 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { SpeechRequest } from '../../libs/pipeline';
-import type { Transcription, WhisperModel } from '../../libs/speech';
+import {
+  type SpeechDetector,
+  SpeechDetectionUnavailableError,
+  type SpeechRequest,
+} from '../../libs/pipeline';
+import type { SpeechRegion, Transcription, WhisperModel } from '../../libs/speech';
 import { AppConfig } from '../config/app-config';
 import { SpeechEngine } from './speech-engine';
 
@@ -37,6 +41,17 @@ export class WhisperSpeechEngine extends SpeechEngine implements OnModuleInit, O
   async onModuleDestroy(): Promise<void> {
     await this.model?.close();
     this.model = null;
+  }
+
+  /** Silero VAD with the worker's VAD model (whisper.cpp's, no Whisper model needed). */
+  override async detectSpeech(
+    samples: Float32Array,
+    request: Parameters<SpeechDetector['detectSpeech']>[1],
+  ): Promise<SpeechRegion[]> {
+    const { vadModelPath } = this.config.whisper;
+    if (!vadModelPath) throw new SpeechDetectionUnavailableError();
+    const speech = await import('../../libs/speech');
+    return speech.detectSpeech(samples, { modelPath: vadModelPath }, request);
   }
 
   async transcribe(samples: Float32Array, request: SpeechRequest): Promise<Transcription> {

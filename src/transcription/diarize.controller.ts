@@ -25,7 +25,8 @@ export class DiarizeController {
       'Same upload rules, task ids and statuses as POST /transcribe; stages initializing -> diarizing. ' +
       'GET /result/{task_id} then answers `{"status":"completed","results":[{"speaker","start","end"}]}` ' +
       '(or RTTM with ?format=rttm). speaker_count is the exact count when given; otherwise the count ' +
-      'is automatic, within min_speakers..max_speakers when given (contradictions are a 400).',
+      'is automatic, within min_speakers..max_speakers when given (contradictions are a 400). ' +
+      "channel_diarization=true: speaker n is audio channel n, its turns the channel's speech regions.",
   })
   @ApiBody({ type: DiarizeRequestDto, required: true })
   @QueuedUploadResponses()
@@ -41,6 +42,7 @@ export class DiarizeController {
         upload,
         deleteAfterSeconds: form.delete_after,
         speakers: speakerFieldsOf(form, form.speaker_count !== undefined, null),
+        channelDiarization: form.channel_diarization,
       },
       form,
     );

@@ -1,5 +1,10 @@
 import { AudioDecodeError } from '../../libs/audio';
-import { DiarizationUnavailableError, EmptyAudioError } from '../../libs/pipeline';
+import {
+  ChannelLayoutError,
+  DiarizationUnavailableError,
+  EmptyAudioError,
+  SpeechDetectionUnavailableError,
+} from '../../libs/pipeline';
 import type { JobFailure, JobFailureCode } from '../jobs/job-record';
 
 /** The job ran past JOB_TIMEOUT_MS; its work was aborted. */
@@ -72,5 +77,8 @@ function failureCode(error: unknown, signal: AbortSignal): JobFailureCode {
   if (cause instanceof AudioDecodeError) return 'unreadable_audio';
   if (cause instanceof EmptyAudioError) return 'empty_audio';
   if (cause instanceof DiarizationUnavailableError) return 'diarization_unavailable';
+  if (cause instanceof SpeechDetectionUnavailableError) return 'diarization_unavailable';
+  // The upload's channels were checked when it was accepted; a file that decodes otherwise is its own fault.
+  if (cause instanceof ChannelLayoutError) return 'unreadable_audio';
   return 'internal';
 }

@@ -28,7 +28,9 @@ export class TranscriptionController {
       'exact count (min_speakers/max_speakers, if also sent, must allow it, else 400); min_speakers/' +
       'max_speakers alone make the count automatic within them; with none of them the contract default ' +
       '(speaker_count 2) applies; min_speakers > max_speakers is a 400. word_timestamps=true adds ' +
-      '`words` to each result entry.',
+      "`words` (each with its probability) and the entry's mean word `probability` to each result entry. " +
+      'channel_diarization=true gives each audio channel its own speaker; hotwords and custom_spelling ' +
+      'adapt the vocabulary.',
   })
   @ApiBody({ type: TranscribeFormDto, required: true })
   @QueuedUploadResponses()
@@ -51,8 +53,11 @@ export class TranscriptionController {
           temperature: form.temperature,
           noSpeechThreshold: form.no_speech_threshold,
           initialPrompt: form.initial_prompt,
+          hotwords: form.hotwords,
         },
         wordTimestamps: form.word_timestamps,
+        channelDiarization: form.channel_diarization,
+        customSpelling: form.custom_spelling,
       },
       form,
     );

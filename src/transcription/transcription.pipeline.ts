@@ -3,6 +3,7 @@ import {
   diarizeSpeakerTurns,
   overallPercent,
   type PipelineStage,
+  type SpeechDetector,
   type StagePlan,
   transcribeWhoSaidWhat,
 } from '../../libs/pipeline';
@@ -59,29 +60,47 @@ export class TranscriptionPipeline {
       decoder: this.decoder,
       speech: this.speech,
       diarization: this.diarization.available ? this.diarization : null,
+      speechDetector: speechDetectorOf(this.speech),
     };
     const { speakers } = job;
     switch (job.kind) {
       case 'diarize': {
-        const { durationSeconds, exclusiveTurns } = await diarizeSpeakerTurns(
+        const { durationSeconds, exclusiveTurns, channels } = await diarizeSpeakerTurns(
           input,
           engines,
-          { speakers },
+          { speakers, channelDiarization: job.channelDiarization },
           { signal: hooks.signal, onProgress: contractProgress(DIARIZE_PLAN, hooks.report) },
         );
-        return { status: 'completed', kind: 'speaker-turns', durationSeconds, exclusiveTurns };
+        return {
+          status: 'completed',
+          kind: 'speaker-turns',
+          durationSeconds,
+          exclusiveTurns,
+          ...(channels === undefined ? {} : { channels }),
+        };
       }
       case 'transcribe': {
         const transcript = await transcribeWhoSaidWhat(
           input,
           engines,
-          { ...job.whisper, speakers },
+          {
+            ...job.whisper,
+            speakers,
+            customSpelling: job.customSpelling,
+            channelDiarization: job.channelDiarization,
+          },
           { signal: hooks.signal, onProgress: contractProgress(TRANSCRIBE_PLAN, hooks.report) },
         );
         return { status: 'completed', kind: 'transcript', transcript, wordTimestamps: job.wordTimestamps };
       }
     }
   }
+}
+
+/** The engine's VAD as the pipeline's SpeechDetector, where it has one. */
+function speechDetectorOf(speech: SpeechEngine): SpeechDetector | null {
+  const detect = speech.detectSpeech?.bind(speech);
+  return detect ? { detectSpeech: detect } : null;
 }
 
 function contractProgress(

@@ -5,6 +5,7 @@ import { taskFactsOf } from '../tasks/task-facts';
 import { TaskIndex } from '../tasks/task-index.repository';
 import { TaskRetention } from '../tasks/task-retention';
 import { type CallbackForm, CallbackUrlPolicy } from '../webhooks/callback-url.policy';
+import { requireSpeakerChannels } from './channel-layout';
 import type { TaskCreatedDto } from './dto/task-created.dto';
 
 /** A route's request: `deleteAfterSeconds` is the form's delete_after, checked here. */
@@ -26,6 +27,7 @@ export class TranscriptionService {
    */
   async submit(request: SubmitRequest, callbackForm: CallbackForm): Promise<TaskCreatedDto> {
     const callback = this.callbacks.accept(callbackForm);
+    if (request.channelDiarization) await requireSpeakerChannels(request.upload.filePath);
     const retentionMs = this.retention.fromDeleteAfter(request.deleteAfterSeconds);
     const job = buildJob({ ...request, callback, retentionMs });
     await this.tasks.created(taskFactsOf(job), this.retention.unfinished(job));

@@ -66,7 +66,9 @@ export class AudioUploadInterceptor implements NestInterceptor {
     });
     this.receive = multer({
       storage,
-      limits: { fileSize: this.maxBytes, files: 1, fields: 16, fieldSize: 64 * 1024, parts: 20 },
+      // About 20 form fields exist, and `hotwords` may be repeated up to 20 times: room for all of them,
+      // still bounded (each field at most 64 KiB).
+      limits: { fileSize: this.maxBytes, files: 1, fields: 48, fieldSize: 64 * 1024, parts: 50 },
       // Browsers and curl send a file name's UTF-8 bytes as they are (GET /tasks shows the name).
       defParamCharset: 'utf8',
     }).single('file');

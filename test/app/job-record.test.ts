@@ -63,6 +63,8 @@ describe('the stored job record', () => {
         { word: 'Hello', start: 0.2, end: 0.612, probability: 0.91, speaker: 0 },
         { word: 'there.', start: 0.7, end: 1.2, probability: 0.8, speaker: 0 },
       ],
+      // The mean of its words' probabilities.
+      probability: 0.855,
     });
   });
 

@@ -57,8 +57,13 @@ function diarizationEngine(): PyannoteDiarizationEngine {
 
 function assertWords(results: ResultEntryDto[]): void {
   for (const entry of results) {
-    assert.deepEqual(Object.keys(entry).sort(), [...CONTRACT_KEYS, 'words'].sort());
+    assert.deepEqual(Object.keys(entry).sort(), [...CONTRACT_KEYS, 'probability', 'words'].sort());
     const words = entry.words ?? [];
+    const mean = words.reduce((sum, word) => sum + word.probability, 0) / words.length;
+    assert.ok(
+      Math.abs((entry.probability ?? -1) - mean) < 0.001,
+      "the entry's probability is its words' mean",
+    );
     assert.ok(words.length > 0, 'every entry has its words');
     for (const word of words) {
       assert.deepEqual(Object.keys(word).sort(), WORD_KEYS);
@@ -87,7 +92,7 @@ describe(
       const withWords = await withWordTimestamps(pipeline);
       assertWords(withWords);
       assert.deepEqual(
-        withWords.map(({ words: _words, ...entry }) => entry),
+        withWords.map(({ words: _words, probability: _probability, ...entry }) => entry),
         plain,
         'the rest of each entry is unchanged',
       );

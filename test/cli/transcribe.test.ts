@@ -116,7 +116,7 @@ describe(
       assert.ok(Array.isArray(entries));
       // The dummy model writes no text; any entry there is must still have the documented shape.
       for (const entry of entries as Array<Record<string, unknown>>) {
-        assert.deepEqual(Object.keys(entry), ['speaker', 'start', 'end', 'text', 'words']);
+        assert.deepEqual(Object.keys(entry), ['speaker', 'start', 'end', 'text', 'words', 'probability']);
       }
     });
 

@@ -1,14 +1,18 @@
 import path from 'node:path';
 import { type Command, InvalidArgumentError as CommanderArgumentError } from 'commander';
-import { decodeToPcm } from '../../../libs/audio';
+import { decodeToPcm, ffmpegAudioDecoder } from '../../../libs/audio';
 import { Diarizer, type SpeakerTurn } from '../../../libs/diarization';
 import { formatRttm } from '../../../libs/formats';
+import { diarizeEachChannel } from '../../../libs/pipeline';
+import { detectSpeech } from '../../../libs/speech';
 import { configuredModelPath } from '../../config/model-discovery';
 import { positiveInteger } from '../support/option-parsers';
 import { ProgressBar } from '../support/progress-bar';
 
 interface DiarizeCommandOptions {
   segmentationModel?: string;
+  vadModel?: string;
+  channels?: boolean;
   embeddingModel?: string;
   speakers?: number;
   minSpeakers?: number;
@@ -54,7 +58,20 @@ export function registerDiarizeCommand(program: Command): void {
     )
     .option('--threads <n>', 'inference threads (default: cores up to 4)', positiveInteger)
     .option('--device <device>', 'cpu or cuda', 'cpu')
+    .option(
+      '--channels',
+      "one speaker per audio channel (0 = left, ...): each channel's speech by Silero VAD",
+    )
+    .option(
+      '--vad-model <path>',
+      'Silero VAD ggml model, for --channels (default: $VAD_MODEL_PATH)',
+      configuredModelPath('VAD_MODEL_PATH'),
+    )
     .action(async (file: string, options: DiarizeCommandOptions) => {
+      if (options.channels) {
+        process.stdout.write(await channelTurns(file, options));
+        return;
+      }
       if (!options.segmentationModel) {
         throw new Error('--segmentation-model is required (or set SEGMENTATION_MODEL_PATH)');
       }
@@ -102,6 +119,32 @@ export function registerDiarizeCommand(program: Command): void {
         await diarizer.close();
       }
     });
+}
+
+/** --channels: speaker n is channel n, its turns the channel's speech regions (overlaps kept). */
+async function channelTurns(file: string, options: DiarizeCommandOptions): Promise<string> {
+  const modelPath = options.vadModel;
+  if (!modelPath) throw new Error('--channels needs a VAD model (--vad-model or VAD_MODEL_PATH)');
+  if (options.format !== 'rttm' && options.format !== 'json') {
+    throw new Error(`--format must be rttm or json (got "${options.format}")`);
+  }
+  const bar = new ProgressBar(process.stderr);
+  try {
+    const result = await diarizeEachChannel(
+      { filePath: file },
+      {
+        decoder: ffmpegAudioDecoder,
+        speechDetector: { detectSpeech: (samples, request) => detectSpeech(samples, { modelPath }, request) },
+      },
+      { onProgress: (stage, percent) => bar.update(stage, percent) },
+    );
+    const fileId = path.basename(file, path.extname(file));
+    if (options.format === 'rttm') return formatRttm(result.turns, fileId);
+    const body = { file: fileId, speaker_count: result.channels, turns: rounded(result.turns) };
+    return `${JSON.stringify(body, null, 2)}\n`;
+  } finally {
+    bar.clear();
+  }
 }
 
 function rounded(turns: SpeakerTurn[]): SpeakerTurn[] {

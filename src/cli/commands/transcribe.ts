@@ -5,12 +5,20 @@ import { type Command, Option } from 'commander';
 import { ffmpegAudioDecoder } from '../../../libs/audio';
 import { Diarizer } from '../../../libs/diarization';
 import {
+  customSpellingProblem,
   EmptyAudioError,
+  type CustomSpelling,
   transcribeWhoSaidWhat,
   type SpeechEngine,
   type Transcript,
 } from '../../../libs/pipeline';
-import { WhisperModel, isAutoLanguage, isWhisperLanguage, type VadOptions } from '../../../libs/speech';
+import {
+  hotwordsProblem,
+  isAutoLanguage,
+  isWhisperLanguage,
+  type VadOptions,
+  WhisperModel,
+} from '../../../libs/speech';
 import { positiveInteger, unitNumber } from '../support/option-parsers';
 import { configuredModelPath } from '../../config/model-discovery';
 import { writeOutput } from '../support/output';
@@ -41,6 +49,9 @@ interface TranscribeCommandOptions extends SpeakerOptionValues {
   speechThreshold?: number | boolean;
   initialPrompt?: string;
   wordTimestamps?: boolean;
+  channels?: boolean;
+  hotwords?: string;
+  customSpelling?: string;
   format: TranscriptFormat | 'whisper-json';
   output?: string;
   progress: boolean;
@@ -104,6 +115,18 @@ export function registerTranscribeCommand(program: Command): void {
     .option('--temperature <t>', 'initial sampling temperature, 0 to 1', unitNumber)
     .option('--no-speech-threshold <p>', 'no-speech probability threshold, 0 to 1', unitNumber)
     .option('--initial-prompt <text>', 'text to condition the decoder on')
+    .option(
+      '--channels',
+      'one speaker per audio channel (0 = left, 1 = right, ...): 2 to 8 channels, no diarization',
+    )
+    .option(
+      '--hotwords <list>',
+      'comma-separated words Whisper should expect, put in its prompt after the initial prompt',
+    )
+    .option(
+      '--custom-spelling <json>',
+      'JSON object {"spelling": ["word", ...]}: whole words written your way',
+    )
     .option('--no-progress', 'no progress bar, even on a terminal')
     // One line per error, as every failure of the command prints.
     .showHelpAfterError(false)
@@ -115,8 +138,10 @@ export function registerTranscribeCommand(program: Command): void {
 
 async function transcribeFile(file: string, options: TranscribeCommandOptions): Promise<string> {
   const raw = options.format === 'whisper-json';
-  const diarizing = !raw && Boolean(options.segmentationModel);
+  const diarizing = !raw && !options.channels && Boolean(options.segmentationModel);
   checkOptions(options, diarizing);
+  const hotwords = parseHotwords(options.hotwords);
+  const customSpelling = parseCustomSpelling(options.customSpelling);
   await access(file, constants.R_OK).catch(() => {
     throw new Error(`cannot read ${file}: no such file or no permission`);
   });
@@ -165,6 +190,9 @@ async function transcribeFile(file: string, options: TranscribeCommandOptions): 
         noSpeechThreshold: typeof options.speechThreshold === 'number' ? options.speechThreshold : undefined,
         initialPrompt: options.initialPrompt,
         speakers: speakerCountOptions(options),
+        hotwords,
+        customSpelling,
+        channelDiarization: Boolean(options.channels),
       },
       { signal, onProgress: (stage, percent) => progress.report(stage, percent) },
     ).catch((error: unknown) => {
@@ -189,6 +217,30 @@ async function transcribeFile(file: string, options: TranscribeCommandOptions): 
   }
 }
 
+function parseHotwords(list: string | undefined): string[] | undefined {
+  if (list === undefined) return undefined;
+  const hotwords = list
+    .split(',')
+    .map((word) => word.trim())
+    .filter((word) => word !== '');
+  const problem = hotwordsProblem(hotwords);
+  if (problem) throw new Error(`--hotwords: ${problem}`);
+  return hotwords;
+}
+
+function parseCustomSpelling(json: string | undefined): CustomSpelling | undefined {
+  if (json === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new Error('--custom-spelling: not valid JSON (expected {"spelling": ["word", ...]})');
+  }
+  const problem = customSpellingProblem(value);
+  if (problem) throw new Error(`--custom-spelling: ${problem}`);
+  return value as CustomSpelling;
+}
+
 /** Everything that can be checked before the models load, so that a typo fails at once. */
 function checkOptions(options: TranscribeCommandOptions, diarizing: boolean): void {
   if (!options.model) {
@@ -201,7 +253,12 @@ function checkOptions(options: TranscribeCommandOptions, diarizing: boolean): vo
     );
   }
   speakerCountOptions(options);
-  if (!diarizing && hasSpeakerOptions(options) && options.format !== 'whisper-json') {
+  if (options.channels && hasSpeakerOptions(options)) {
+    throw new Error(
+      '--channels gives one speaker per channel: --speakers, --min-speakers and --max-speakers do not apply',
+    );
+  }
+  if (!options.channels && !diarizing && hasSpeakerOptions(options) && options.format !== 'whisper-json') {
     throw new Error(
       '--speakers, --min-speakers and --max-speakers need a segmentation model ' +
         '(--segmentation-model or SEGMENTATION_MODEL_PATH)',
@@ -227,6 +284,7 @@ function toWhisperJson(file: string, result: Transcript): string {
       end: segment.end,
       text: segment.text,
       no_speech_prob: Math.round(segment.noSpeechProb * 1e4) / 1e4,
+      avg_logprob: Math.round((segment.avgLogprob ?? 0) * 1e4) / 1e4,
       words: segment.words.map((word) => ({
         word: word.word,
         start: word.start,

@@ -36,6 +36,6 @@ export function renderTranscriptOutput(format: TranscriptFormat, output: Transcr
 
 /** Without --word-timestamps exactly the contract's four keys, as GET /result gives them. */
 function toJson(entry: EntryWithWords, withWords: boolean): object {
-  const { speaker, start, end, text, words } = entry;
-  return withWords ? { speaker, start, end, text, words } : { speaker, start, end, text };
+  const { speaker, start, end, text, words, probability } = entry;
+  return withWords ? { speaker, start, end, text, words, probability } : { speaker, start, end, text };
 }

@@ -1,5 +1,6 @@
 import type { SpeakerTurn } from '../../../libs/diarization';
 import {
+  channelSpeakerNumbers,
   numberTurns,
   toResultEntries,
   type ResultEntry,
@@ -21,8 +22,13 @@ export interface NumberedTranscript {
  * The pipeline's transcript in the contract's numbering, as the server delivers it: speakers from 0
  * by first appearance in the entries; a diarized speaker who said no words takes the next number.
  */
-export function numberTranscript(transcript: Pick<Transcript, 'utterances' | 'turns'>): NumberedTranscript {
-  const { entries, speakerNumbers } = toResultEntries(transcript.utterances, { words: true });
+export function numberTranscript(
+  transcript: Pick<Transcript, 'utterances' | 'turns' | 'channels'>,
+): NumberedTranscript {
+  const { entries, speakerNumbers } = toResultEntries(transcript.utterances, {
+    words: true,
+    speakerNumbers: channelSpeakerNumbers(transcript),
+  });
   return {
     entries: entries.map((entry) => ({ ...entry, words: entry.words ?? [] })),
     turns: transcript.turns ? numberTurns(transcript.turns, speakerNumbers) : null,

@@ -11,18 +11,37 @@ export class ResultWordDto {
   @ApiProperty() word!: string;
   @ApiProperty({ description: 'Seconds' }) start!: number;
   @ApiProperty({ description: 'Seconds' }) end!: number;
-  @ApiProperty({ minimum: 0, maximum: 1 }) probability!: number;
+  @ApiProperty({
+    minimum: 0,
+    maximum: 1,
+    example: 0.92,
+    description: "Whisper's probability of the word (mean over its tokens)",
+  })
+  probability!: number;
   @ApiProperty({ description: "Its entry's speaker" }) speaker!: number;
 }
 
 /** One entry of a completed result: consecutive words of one speaker (no text: a POST /diarize turn). */
 export class ResultEntryDto {
-  @ApiProperty({ minimum: 0, description: 'From 0, in order of first appearance' }) speaker!: number;
+  @ApiProperty({
+    minimum: 0,
+    description:
+      'From 0, in order of first appearance; with channel_diarization the audio channel (0 = left)',
+  })
+  speaker!: number;
   @ApiProperty({ description: 'Seconds' }) start!: number;
   @ApiProperty({ description: 'Seconds' }) end!: number;
   @ApiPropertyOptional({ description: 'Absent on POST /diarize results' }) text?: string;
   @ApiPropertyOptional({ type: [ResultWordDto], description: 'Only with word_timestamps=true' })
   words?: ResultWordDto[];
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 1,
+    example: 0.87,
+    description:
+      "Only with word_timestamps=true: the mean of its words' probabilities (Whisper's confidence)",
+  })
+  probability?: number;
 }
 
 export class PendingResultDto {

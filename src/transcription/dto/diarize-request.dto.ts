@@ -6,6 +6,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { DeleteAfterField } from '../../tasks/delete-after.field';
 import { AudioUrlField } from '../../upload/audio-url.field';
 import { CallbackUrlField } from '../../webhooks/callback-url.field';
+import { ChannelDiarizationField } from './channel-diarization.field';
 import { OptionalSpeakerCountField } from './form-fields';
 
 /** POST /diarize's form: speaker turns only, the speaker count automatic unless given. */
@@ -38,9 +39,13 @@ export class DiarizeRequestDto {
 
   @CallbackAuthHeaderValueField()
   callback_auth_header_value?: string;
+
   @DeleteAfterField()
   delete_after?: number;
 
   @AudioUrlField()
   audio_url?: string;
+
+  @ChannelDiarizationField(true)
+  channel_diarization?: boolean;
 }

@@ -5,7 +5,10 @@ import {
 import { DeleteAfterField } from '../../tasks/delete-after.field';
 import { AudioUrlField } from '../../upload/audio-url.field';
 import { CallbackUrlField } from '../../webhooks/callback-url.field';
+import type { CustomSpelling } from '../../../libs/pipeline';
+import { ChannelDiarizationField } from './channel-diarization.field';
 import { BooleanFlagField, OptionalSpeakerCountField } from './form-fields';
+import { CustomSpellingField, HotwordsField } from './vocabulary-fields';
 import { TranscribeRequestDto } from './transcribe-request.dto';
 
 /**
@@ -46,4 +49,13 @@ export class TranscribeFormDto extends TranscribeRequestDto {
 
   @AudioUrlField()
   audio_url?: string;
+
+  @ChannelDiarizationField(false)
+  channel_diarization?: boolean;
+
+  @HotwordsField()
+  hotwords?: string[];
+
+  @CustomSpellingField()
+  custom_spelling?: CustomSpelling;
 }
