@@ -15,4 +15,9 @@ export class RedisKeys {
   cancel(taskId: string): string {
     return `${this.prefix}:cancel:${taskId}`;
   }
+
+  /** Every rate-limit counter starts with this (a client-side key prefix of the limiter's connection). */
+  throttle(): string {
+    return `${this.prefix}:throttle:`;
+  }
 }

@@ -32,8 +32,18 @@ export class PersistentRedis {
 
   /** A clean shutdown (SIGTERM: Redis flushes the AOF), `downMs` of absence, then the same server again. */
   async restart(downMs: number): Promise<void> {
-    await this.shutdown();
+    await this.down();
     await sleep(downMs);
+    await this.up();
+  }
+
+  /** A clean shutdown that lasts until up(): for checking what clients do while Redis is away. */
+  async down(): Promise<void> {
+    await this.shutdown();
+  }
+
+  /** The same server again, once it answers PONG. */
+  async up(): Promise<void> {
     await this.launch();
   }
 
