@@ -1,5 +1,5 @@
-export { decodeToPcm, ffmpegAudioDecoder, WHISPER_SAMPLE_RATE } from './decode';
-export type { DecodeOptions } from './decode';
+export { decodeAudio, decodeToPcm, ffmpegAudioDecoder, WHISPER_SAMPLE_RATE } from './decode';
+export type { DecodedAudio, DecodeOptions } from './decode';
 export { probeMedia } from './probe';
 export type { MediaInfo } from './probe';
 export { AudioDecodeError, FfmpegNotFoundError } from './errors';

@@ -18,7 +18,10 @@ export interface Transcript {
   turns: SpeakerTurn[] | null;
   /** Where VAD found speech; [] without VAD. */
   speechRegions: SpeechRegion[];
-  /** Things the reader should know about how this transcript was made. */
+  /**
+   * Things the reader should know about how this transcript was made, one line each, never a server
+   * path: a decode that stopped short of the file's declared length, no diarization installed.
+   */
   warnings: string[];
 }
 
@@ -29,4 +32,6 @@ export interface SpeakerTurns {
   exclusiveTurns: SpeakerTurn[];
   /** Overlaps included. */
   turns: SpeakerTurn[];
+  /** As Transcript's: a decode that stopped short of the file's declared length. */
+  warnings: string[];
 }

@@ -5,6 +5,7 @@ import {
   type SpeakerCountOptions,
   type Utterance,
 } from '../diarization';
+import type { DecodedAudio } from '../audio';
 import type { Transcription } from '../speech';
 import { DiarizationUnavailableError, EmptyAudioError } from './errors';
 import type { AudioDecoder, DiarizationEngine, SpeechEngine } from './ports';
@@ -56,7 +57,7 @@ export async function transcribeWhoSaidWhat(
 ): Promise<Transcript> {
   const { signal } = hooks;
   const report = hooks.onProgress ?? (() => undefined);
-  const samples = await decode(input, engines.decoder, hooks);
+  const { samples, warnings } = await decode(input, engines.decoder, hooks);
 
   signal?.throwIfAborted();
   report('transcribing', 0);
@@ -77,7 +78,7 @@ export async function transcribeWhoSaidWhat(
     utterances: [],
     turns: null,
     speechRegions: transcription.speechRegions,
-    warnings: [],
+    warnings: [...warnings],
   };
   if (!engines.diarization) {
     report('combining', 0);
@@ -101,13 +102,14 @@ export async function diarizeSpeakerTurns(
   hooks: PipelineHooks = {},
 ): Promise<SpeakerTurns> {
   if (!engines.diarization) throw new DiarizationUnavailableError();
-  const samples = await decode(input, engines.decoder, hooks);
+  const { samples, warnings } = await decode(input, engines.decoder, hooks);
   hooks.signal?.throwIfAborted();
   const diarization = await diarize(samples, engines.diarization, options.speakers, hooks);
   return {
     durationSeconds: samples.length / PIPELINE_SAMPLE_RATE,
     exclusiveTurns: diarization.exclusiveTurns,
     turns: diarization.turns,
+    warnings,
   };
 }
 
@@ -122,15 +124,20 @@ export function speakerZeroUtterances(transcription: Pick<Transcription, 'segmen
   }));
 }
 
-async function decode(input: AudioInput, decoder: AudioDecoder, hooks: PipelineHooks): Promise<Float32Array> {
+/** Samples given are taken as whole: only a decode can fall short of its file. */
+async function decode(
+  input: AudioInput,
+  decoder: AudioDecoder,
+  hooks: PipelineHooks,
+): Promise<Pick<DecodedAudio, 'samples' | 'warnings'>> {
   hooks.onProgress?.('decoding', 0);
-  const samples =
+  const decoded =
     'samples' in input
-      ? input.samples
+      ? { samples: input.samples, warnings: [] }
       : await decoder.decode(input.filePath, { sampleRate: PIPELINE_SAMPLE_RATE, signal: hooks.signal });
-  if (samples.length === 0) throw new EmptyAudioError();
+  if (decoded.samples.length === 0) throw new EmptyAudioError();
   hooks.onProgress?.('decoding', 100);
-  return samples;
+  return decoded;
 }
 
 async function diarize(

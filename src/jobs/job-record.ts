@@ -32,7 +32,14 @@ export interface JobFailure {
 /** What a worker stores for a finished job: everything it learnt, rendered into each output at delivery. */
 export type JobRecord =
   | { status: 'completed'; kind: 'transcript'; transcript: Transcript; wordTimestamps: boolean }
-  | { status: 'completed'; kind: 'speaker-turns'; durationSeconds: number; exclusiveTurns: SpeakerTurn[] }
+  | {
+      status: 'completed';
+      kind: 'speaker-turns';
+      durationSeconds: number;
+      exclusiveTurns: SpeakerTurn[];
+      /** As Transcript's warnings; absent from records stored before they existed. */
+      warnings?: string[];
+    }
   | ({ status: 'failed'; kind: 'failure' } & JobFailure);
 
 /** What the previous version stored: the contract's body itself. */

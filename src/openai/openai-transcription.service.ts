@@ -150,6 +150,7 @@ export function toOpenAiInput(
         durationSeconds: durationSeconds ?? transcript.durationSeconds,
         utterances: toResultEntries(transcript.utterances, { words: true }).entries,
         segments: transcript.segments,
+        warnings: transcript.warnings,
       };
     }
     case 'legacy':

@@ -63,13 +63,13 @@ export class TranscriptionPipeline {
     const { speakers } = job;
     switch (job.kind) {
       case 'diarize': {
-        const { durationSeconds, exclusiveTurns } = await diarizeSpeakerTurns(
+        const { durationSeconds, exclusiveTurns, warnings } = await diarizeSpeakerTurns(
           input,
           engines,
           { speakers },
           { signal: hooks.signal, onProgress: contractProgress(DIARIZE_PLAN, hooks.report) },
         );
-        return { status: 'completed', kind: 'speaker-turns', durationSeconds, exclusiveTurns };
+        return { status: 'completed', kind: 'speaker-turns', durationSeconds, exclusiveTurns, warnings };
       }
       case 'transcribe': {
         const transcript = await transcribeWhoSaidWhat(

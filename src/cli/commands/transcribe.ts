@@ -6,6 +6,7 @@ import { ffmpegAudioDecoder } from '../../../libs/audio';
 import { Diarizer } from '../../../libs/diarization';
 import {
   EmptyAudioError,
+  NO_DIARIZATION_WARNING,
   transcribeWhoSaidWhat,
   type SpeechEngine,
   type Transcript,
@@ -13,7 +14,7 @@ import {
 import { WhisperModel, isAutoLanguage, isWhisperLanguage, type VadOptions } from '../../../libs/speech';
 import { positiveInteger, unitNumber } from '../support/option-parsers';
 import { configuredModelPath } from '../../config/model-discovery';
-import { writeOutput } from '../support/output';
+import { writeOutput, writeWarnings } from '../support/output';
 import { ProgressBar } from '../support/progress-bar';
 import {
   addSpeakerOptions,
@@ -108,12 +109,16 @@ export function registerTranscribeCommand(program: Command): void {
     // One line per error, as every failure of the command prints.
     .showHelpAfterError(false)
     .action(async (file: string, options: TranscribeCommandOptions) => {
-      const text = await transcribeFile(file, options);
+      const { text, warnings } = await transcribeFile(file, options);
       await writeOutput(text, options.output);
+      writeWarnings(warnings);
     });
 }
 
-async function transcribeFile(file: string, options: TranscribeCommandOptions): Promise<string> {
+async function transcribeFile(
+  file: string,
+  options: TranscribeCommandOptions,
+): Promise<{ text: string; warnings: string[] }> {
   const raw = options.format === 'whisper-json';
   const diarizing = !raw && Boolean(options.segmentationModel);
   checkOptions(options, diarizing);
@@ -170,7 +175,9 @@ async function transcribeFile(file: string, options: TranscribeCommandOptions): 
     ).catch((error: unknown) => {
       throw error instanceof EmptyAudioError ? new Error(`${file} holds no audio to transcribe`) : error;
     });
-    if (raw) return toWhisperJson(file, transcript);
+    // Running without a segmentation model is the user's own choice here: no need to say so.
+    const warnings = transcript.warnings.filter((warning) => warning !== NO_DIARIZATION_WARNING);
+    if (raw) return { text: toWhisperJson(file, transcript, warnings), warnings };
 
     const { entries, turns } = numberTranscript(transcript);
     const text = renderTranscriptOutput(options.format as TranscriptFormat, {
@@ -180,7 +187,7 @@ async function transcribeFile(file: string, options: TranscribeCommandOptions): 
       wordTimestamps: Boolean(options.wordTimestamps),
     });
     progress.report('combining', 100);
-    return text;
+    return { text, warnings };
   } finally {
     progress.clear();
     process.removeListener('SIGINT', onSignal);
@@ -217,7 +224,7 @@ function whisperEngine(
   return { transcribe: (samples, request) => model.transcribe(samples, { ...request, ...settings }) };
 }
 
-function toWhisperJson(file: string, result: Transcript): string {
+function toWhisperJson(file: string, result: Transcript, warnings: string[]): string {
   const body = {
     file: path.basename(file),
     duration: Math.round(result.durationSeconds * 1000) / 1000,
@@ -235,6 +242,7 @@ function toWhisperJson(file: string, result: Transcript): string {
       })),
     })),
     speech_regions: result.speechRegions,
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
   return `${JSON.stringify(body, null, 2)}\n`;
 }
