@@ -1,9 +1,9 @@
 import { AudioDecodeError } from './errors';
 import { safeInputArgs, summarizeFfmpegError } from './ffmpeg-args';
 import { Float32Collector } from './float32-collector';
-import { shortfallWarning } from './shortfall';
 import { probeMedia } from './probe';
 import { streamProcess } from './run-process';
+import { shortfallWarning } from './shortfall';
 
 export const WHISPER_SAMPLE_RATE = 16000;
 

@@ -47,6 +47,15 @@ export class PersistentRedis {
     await this.launch();
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open but nothing is answered until unfreeze(). */
+  freeze(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  unfreeze(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   async stop(): Promise<void> {
     await this.shutdown();
     rmSync(this.dir, { recursive: true, force: true });
