@@ -3,6 +3,7 @@ import { safeInputArgs, summarizeFfmpegError } from './ffmpeg-args';
 import { Float32Collector } from './float32-collector';
 import { probeMedia } from './probe';
 import { streamProcess } from './run-process';
+import { shortfallWarning } from './shortfall';
 
 export const WHISPER_SAMPLE_RATE = 16000;
 
@@ -33,12 +34,31 @@ export interface DecodeOptions {
   expectedSeconds?: number | null;
 }
 
+/** A decode, and what the reader of anything made from it should know. */
+export interface DecodedAudio {
+  /** Mono float32 PCM at the asked rate. */
+  samples: Float32Array;
+  /** The container's duration (or the caller's expectedSeconds); null when unknown. */
+  declaredSeconds: number | null;
+  /**
+   * One line each, never a server path; [] when the decode is whole. Today: the audio stopped well
+   * short of what the container declares (a cut or damaged file, which ffmpeg decodes up to the
+   * damage and ends without an error).
+   */
+  warnings: string[];
+}
+
 /**
  * Decodes the first audio stream of any accepted container to mono float32 PCM. ffmpeg reads only
  * this file (see safeInputArgs) and never stdin. Its output is written straight into the returned
  * array, so a long recording is held about once rather than as chunks, a joined copy and a result.
  */
 export async function decodeToPcm(filePath: string, options: DecodeOptions = {}): Promise<Float32Array> {
+  return (await decodeAudio(filePath, options)).samples;
+}
+
+/** decodeToPcm, telling also how the decoded length compares with what the container declares. */
+export async function decodeAudio(filePath: string, options: DecodeOptions = {}): Promise<DecodedAudio> {
   const sampleRate = options.sampleRate ?? WHISPER_SAMPLE_RATE;
   if (!Number.isInteger(sampleRate) || sampleRate < 1000 || sampleRate > 192000) {
     throw new RangeError(`Expected an integer sampleRate between 1000 and 192000 but received ${sampleRate}`);
@@ -55,7 +75,19 @@ export async function decodeToPcm(filePath: string, options: DecodeOptions = {})
   if (exit.code !== 0) {
     throw new AudioDecodeError(`cannot decode audio: ${summarizeFfmpegError(exit.stderr, filePath)}`);
   }
-  return collector.finish();
+  const samples = collector.finish();
+  const declaredSeconds = validSeconds(expectedSeconds);
+  const warning = shortfallWarning({
+    decodedSeconds: samples.length / sampleRate,
+    declaredSeconds,
+    ffmpegStderr: exit.stderr,
+    filePath,
+  });
+  return { samples, declaredSeconds, warnings: warning === null ? [] : [warning] };
+}
+
+function validSeconds(seconds: number | null): number | null {
+  return seconds !== null && Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
 }
 
 function decodeArgs(filePath: string, sampleRate: number): string[] {

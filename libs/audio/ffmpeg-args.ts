@@ -32,17 +32,7 @@ const FOLLOW_ON_ERRORS =
  * the file path (which means nothing to an API client) or ffmpeg's internal context prefixes.
  */
 export function summarizeFfmpegError(stderr: string, filePath: string): string {
-  const absolute = path.resolve(filePath);
-  const lines = stderr
-    .split(/\r?\n/)
-    .map((line) =>
-      line
-        .replaceAll(`file:${absolute}`, 'input')
-        .replaceAll(absolute, 'input')
-        .replace(/^\[[^\]]+ @ 0x[0-9a-f]+\]\s*/i, '')
-        .trim(),
-    )
-    .filter((line) => line.length > 0 && !FOLLOW_ON_ERRORS.test(line));
+  const lines = ffmpegMessages(stderr, filePath);
   if (lines.some((line) => /matches no streams/i.test(line))) return 'the file holds no audio stream';
   if (lines.some((line) => /Format not on whitelist/i.test(line))) {
     return 'the file is not one of the accepted audio/video containers';
@@ -52,4 +42,22 @@ export function summarizeFfmpegError(stderr: string, filePath: string): string {
   }
   // The first message is the cause; later ones are consequences of it.
   return lines[0]?.slice(0, 300) ?? 'ffmpeg could not decode the file';
+}
+
+/**
+ * ffmpeg's stderr as the messages a person can read, first (the cause) to last: without the file
+ * path, ffmpeg's internal context prefixes (`[flac @ 0x...]`) or the follow-on lines.
+ */
+export function ffmpegMessages(stderr: string, filePath: string): string[] {
+  const absolute = path.resolve(filePath);
+  return stderr
+    .split(/\r?\n/)
+    .map((line) =>
+      line
+        .replaceAll(`file:${absolute}`, 'input')
+        .replaceAll(absolute, 'input')
+        .replace(/^\[[^\]]+ @ 0x[0-9a-f]+\]\s*/i, '')
+        .trim(),
+    )
+    .filter((line) => line.length > 0 && !FOLLOW_ON_ERRORS.test(line));
 }

@@ -1,9 +1,9 @@
-import { decodeToPcm, type DecodeOptions } from './decode';
+import { decodeAudio, type DecodedAudio, type DecodeOptions } from './decode';
 import { decodeChannelsToPcm } from './decode-channels';
 
-/** decodeToPcm and decodeChannelsToPcm as the pipeline's AudioDecoder port: ffmpeg behind it. */
+/** decodeAudio and decodeChannelsToPcm as the pipeline's AudioDecoder port: ffmpeg behind it. */
 export const ffmpegAudioDecoder = {
-  decode: (filePath: string, options: DecodeOptions): Promise<Float32Array> => decodeToPcm(filePath, options),
+  decode: (filePath: string, options: DecodeOptions): Promise<DecodedAudio> => decodeAudio(filePath, options),
   decodeChannels: (
     filePath: string,
     options: DecodeOptions & { maxChannels?: number },

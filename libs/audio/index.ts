@@ -1,6 +1,6 @@
-export { decodeToPcm, WHISPER_SAMPLE_RATE } from './decode';
+export { decodeAudio, decodeToPcm, WHISPER_SAMPLE_RATE } from './decode';
+export type { DecodedAudio, DecodeOptions } from './decode';
 export { ffmpegAudioDecoder } from './ffmpeg-audio-decoder';
-export type { DecodeOptions } from './decode';
 export { decodeChannelsToPcm } from './decode-channels';
 export { probeMedia } from './probe';
 export type { MediaInfo } from './probe';

@@ -110,6 +110,8 @@ export async function diarizeEachChannel(
     durationSeconds: channels[0].length / SAMPLE_RATE,
     exclusiveTurns: sorted,
     turns: sorted,
+    // The per-channel decode has no shortfall check yet (decodeChannelsToPcm returns samples only).
+    warnings: [],
     channels: channels.length,
   };
 }

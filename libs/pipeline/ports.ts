@@ -1,3 +1,4 @@
+import type { DecodedAudio } from '../audio';
 import type { Diarization, DiarizeOptions } from '../diarization';
 import type { SpeechRegion, TranscribeOptions, Transcription } from '../speech';
 
@@ -28,7 +29,8 @@ export interface DecodeRequest {
 
 /** Any container to mono float32 PCM: ffmpeg (libs/audio's ffmpegAudioDecoder) in production. */
 export interface AudioDecoder {
-  decode(filePath: string, request: DecodeRequest): Promise<Float32Array>;
+  /** The samples, and warnings for the transcript (a decode that stopped short of the file's length). */
+  decode(filePath: string, request: DecodeRequest): Promise<DecodedAudio>;
   /**
    * One array per channel of the first audio stream (0 = left, 1 = right, ...), for per-channel
    * speakers; a decoder without it cannot serve them. More than `maxChannels` is refused undecoded.

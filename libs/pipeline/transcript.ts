@@ -18,7 +18,10 @@ export interface Transcript {
   turns: SpeakerTurn[] | null;
   /** Where VAD found speech; [] without VAD. */
   speechRegions: SpeechRegion[];
-  /** Things the reader should know about how this transcript was made. */
+  /**
+   * Things the reader should know about how this transcript was made, one line each, never a server
+   * path: a decode that stopped short of the file's declared length, no diarization installed.
+   */
   warnings: string[];
   /**
    * Set when every speaker is an audio channel (per-channel speakers): speaker n is channel n
@@ -36,4 +39,6 @@ export interface SpeakerTurns {
   turns: SpeakerTurn[];
   /** As Transcript's: set when speaker n is audio channel n. */
   channels?: number;
+  /** As Transcript's: a decode that stopped short of the file's declared length. */
+  warnings: string[];
 }

@@ -5,6 +5,7 @@ import {
   type SpeakerCountOptions,
   type Utterance,
 } from '../diarization';
+import type { DecodedAudio } from '../audio';
 import type { Transcription } from '../speech';
 import { diarizeEachChannel, transcribeEachChannel } from './channels';
 import { type CustomSpelling, respellTranscript } from './custom-spelling';
@@ -79,7 +80,7 @@ async function transcribeMixed(
 ): Promise<Transcript> {
   const { signal } = hooks;
   const report = hooks.onProgress ?? (() => undefined);
-  const samples = await decode(input, engines.decoder, hooks);
+  const { samples, warnings } = await decode(input, engines.decoder, hooks);
 
   signal?.throwIfAborted();
   report('transcribing', 0);
@@ -101,7 +102,7 @@ async function transcribeMixed(
     utterances: [],
     turns: null,
     speechRegions: transcription.speechRegions,
-    warnings: [],
+    warnings: [...warnings],
   };
   if (!engines.diarization) {
     report('combining', 0);
@@ -126,13 +127,14 @@ export async function diarizeSpeakerTurns(
 ): Promise<SpeakerTurns> {
   if (options.channelDiarization) return diarizeEachChannel(input, engines, hooks);
   if (!engines.diarization) throw new DiarizationUnavailableError();
-  const samples = await decode(input, engines.decoder, hooks);
+  const { samples, warnings } = await decode(input, engines.decoder, hooks);
   hooks.signal?.throwIfAborted();
   const diarization = await diarize(samples, engines.diarization, options.speakers, hooks);
   return {
     durationSeconds: samples.length / PIPELINE_SAMPLE_RATE,
     exclusiveTurns: diarization.exclusiveTurns,
     turns: diarization.turns,
+    warnings,
   };
 }
 
@@ -147,15 +149,20 @@ export function speakerZeroUtterances(transcription: Pick<Transcription, 'segmen
   }));
 }
 
-async function decode(input: AudioInput, decoder: AudioDecoder, hooks: PipelineHooks): Promise<Float32Array> {
+/** Samples given are taken as whole: only a decode can fall short of its file. */
+async function decode(
+  input: AudioInput,
+  decoder: AudioDecoder,
+  hooks: PipelineHooks,
+): Promise<Pick<DecodedAudio, 'samples' | 'warnings'>> {
   hooks.onProgress?.('decoding', 0);
-  const samples =
+  const decoded =
     'samples' in input
-      ? input.samples
+      ? { samples: input.samples, warnings: [] }
       : await decoder.decode(input.filePath, { sampleRate: PIPELINE_SAMPLE_RATE, signal: hooks.signal });
-  if (samples.length === 0) throw new EmptyAudioError();
+  if (decoded.samples.length === 0) throw new EmptyAudioError();
   hooks.onProgress?.('decoding', 100);
-  return samples;
+  return decoded;
 }
 
 async function diarize(

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { ffmpegAudioDecoder } from '../../libs/audio';
+import { type DecodedAudio, ffmpegAudioDecoder } from '../../libs/audio';
 import type { AudioDecoder as AudioDecoderPort, DecodeRequest } from '../../libs/pipeline';
 
 /** The pipeline's AudioDecoder port as a Nest token; tests may provide another implementation. */
 export abstract class AudioDecoder implements AudioDecoderPort {
-  abstract decode(filePath: string, request: DecodeRequest): Promise<Float32Array>;
+  abstract decode(filePath: string, request: DecodeRequest): Promise<DecodedAudio>;
   decodeChannels?(
     filePath: string,
     request: DecodeRequest & { maxChannels?: number },
@@ -14,7 +14,7 @@ export abstract class AudioDecoder implements AudioDecoderPort {
 /** ffmpeg through libs/audio. */
 @Injectable()
 export class FfmpegAudioDecoder extends AudioDecoder {
-  decode(filePath: string, request: DecodeRequest): Promise<Float32Array> {
+  decode(filePath: string, request: DecodeRequest): Promise<DecodedAudio> {
     return ffmpegAudioDecoder.decode(filePath, request);
   }
 

@@ -39,6 +39,8 @@ export type JobRecord =
       exclusiveTurns: SpeakerTurn[];
       /** Set when speaker n is audio channel n (per-channel speakers). */
       channels?: number;
+      /** As Transcript's warnings; absent from records stored before they existed. */
+      warnings?: string[];
     }
   | ({ status: 'failed'; kind: 'failure' } & JobFailure);
 

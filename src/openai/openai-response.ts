@@ -35,6 +35,8 @@ export interface OpenAiTranscriptionInput {
   utterances: ResultEntry[];
   /** Whisper's segments, with their text as Whisper wrote it (usually a leading space). */
   segments: Segment[];
+  /** The transcript's warnings (a partial decode); the JSON formats carry them when there are any. */
+  warnings?: readonly string[];
 }
 
 export interface OpenAiRenderOptions {
@@ -46,13 +48,21 @@ export interface OpenAiRenderOptions {
   speakerLabels?: boolean;
 }
 
+/**
+ * Our addition to the JSON formats, as OpenAI-compatible servers add theirs (an extra top-level
+ * key, which the SDKs pass through): present only when there is something to say.
+ */
+export interface OpenAiWarnings {
+  warnings?: string[];
+}
+
 /** OpenAI bills audio by whole seconds; the SDK types this usage variant `duration`. */
 export interface OpenAiDurationUsage {
   type: 'duration';
   seconds: number;
 }
 
-export interface OpenAiJsonResponse {
+export interface OpenAiJsonResponse extends OpenAiWarnings {
   text: string;
   usage: OpenAiDurationUsage;
 }
@@ -76,7 +86,7 @@ export interface OpenAiWord {
   end: number;
 }
 
-export interface OpenAiVerboseResponse {
+export interface OpenAiVerboseResponse extends OpenAiWarnings {
   task: 'transcribe';
   language: string;
   duration: number;
@@ -95,7 +105,7 @@ export interface OpenAiDiarizedSegment {
   speaker: string;
 }
 
-export interface OpenAiDiarizedResponse {
+export interface OpenAiDiarizedResponse extends OpenAiWarnings {
   task: 'transcribe';
   duration: number;
   text: string;
@@ -156,8 +166,11 @@ const usage = (input: OpenAiTranscriptionInput): OpenAiDurationUsage => ({
   seconds: Math.ceil(Math.max(0, input.durationSeconds)),
 });
 
+const warnings = (input: OpenAiTranscriptionInput): OpenAiWarnings =>
+  input.warnings && input.warnings.length > 0 ? { warnings: [...input.warnings] } : {};
+
 export function toOpenAiJson(input: OpenAiTranscriptionInput): OpenAiJsonResponse {
-  return { text: transcriptText(input), usage: usage(input) };
+  return { text: transcriptText(input), usage: usage(input), ...warnings(input) };
 }
 
 /** `response_format=text`: the transcript and a final newline. */
@@ -221,7 +234,7 @@ export function toOpenAiVerboseJson(
         .filter((word) => word.word !== ''),
     );
   }
-  return response;
+  return { ...response, ...warnings(input) };
 }
 
 /** Mean natural log of the words' probabilities: the stand-in where Whisper's token average was not kept. 0 when unknown. */
@@ -267,6 +280,7 @@ export function toOpenAiDiarizedJson(input: OpenAiTranscriptionInput): OpenAiDia
       speaker: speakerLetter(utterance.speaker),
     })),
     usage: usage(input),
+    ...warnings(input),
   };
 }
 

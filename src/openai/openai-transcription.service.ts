@@ -161,6 +161,7 @@ export function toOpenAiInput(
           speakerNumbers: channelSpeakerNumbers(transcript),
         }).entries,
         segments: transcript.segments,
+        warnings: transcript.warnings,
       };
     }
     case 'legacy':

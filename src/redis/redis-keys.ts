@@ -31,4 +31,9 @@ export class RedisKeys {
     const digest = createHash('sha256').update(owner).digest('hex').slice(0, 32);
     return `${this.prefix}:tasks:${digest}:${index}`;
   }
+
+  /** Every rate-limit counter starts with this (a client-side key prefix of the limiter's connection). */
+  throttle(): string {
+    return `${this.prefix}:throttle:`;
+  }
 }

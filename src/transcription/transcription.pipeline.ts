@@ -65,7 +65,7 @@ export class TranscriptionPipeline {
     const { speakers } = job;
     switch (job.kind) {
       case 'diarize': {
-        const { durationSeconds, exclusiveTurns, channels } = await diarizeSpeakerTurns(
+        const { durationSeconds, exclusiveTurns, channels, warnings } = await diarizeSpeakerTurns(
           input,
           engines,
           { speakers, channelDiarization: job.channelDiarization },
@@ -76,6 +76,7 @@ export class TranscriptionPipeline {
           kind: 'speaker-turns',
           durationSeconds,
           exclusiveTurns,
+          warnings,
           ...(channels === undefined ? {} : { channels }),
         };
       }

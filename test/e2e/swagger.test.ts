@@ -61,6 +61,20 @@ describe('Swagger UI and the OpenAPI document', () => {
     assert.deepEqual(doc.components.securitySchemes.bearer.scheme, 'bearer');
   });
 
+  test("the completed answer's schema shows the optional warnings list with an example", async () => {
+    const doc = (await (await fetch(`${server.baseUrl}/docs-json`)).json()) as OpenApi;
+    const completed = doc.components.schemas.CompletedResultDto;
+    const warnings = completed.properties.warnings as {
+      type: string;
+      items: { type: string };
+      example: string[];
+    };
+    assert.equal(warnings.type, 'array');
+    assert.equal(warnings.items.type, 'string');
+    assert.match(warnings.example[0], /^decoded .* s of the .* s the file declares/);
+    assert.ok(!(completed.required ?? []).includes('warnings'), 'optional: absent when nothing is wrong');
+  });
+
   test('/docs serves Swagger UI', async () => {
     const response = await fetch(`${server.baseUrl}/docs`);
     assert.equal(response.status, 200);

@@ -33,15 +33,16 @@ import {
 import { readSrt, readVtt } from '../formats/subtitle-parsers';
 
 // Compile-time checks (tsc fails the build if a shape drifts from the openai package's types): ours must be
-// assignable to theirs, and must not carry keys theirs lack. The one exception is verbose_json's `task`,
-// which OpenAI's API does return (and our brief asks for) though the SDK's type leaves it out.
+// assignable to theirs, and must not carry keys theirs lack. The exceptions are verbose_json's `task`,
+// which OpenAI's API does return (and our brief asks for) though the SDK's type leaves it out, and our
+// own addition `warnings` (present only when a result needs one; the SDK passes unknown keys through).
 type NoExtraKeys<Ours, Theirs> = [Exclude<keyof Ours, keyof Theirs>] extends [never] ? true : false;
 const shapeChecks: [
-  NoExtraKeys<OpenAiJsonResponse, Transcription>,
-  NoExtraKeys<Omit<OpenAiVerboseResponse, 'task'>, TranscriptionVerbose>,
+  NoExtraKeys<Omit<OpenAiJsonResponse, 'warnings'>, Transcription>,
+  NoExtraKeys<Omit<OpenAiVerboseResponse, 'task' | 'warnings'>, TranscriptionVerbose>,
   NoExtraKeys<OpenAiVerboseSegment, TranscriptionSegment>,
   NoExtraKeys<OpenAiWord, TranscriptionWord>,
-  NoExtraKeys<OpenAiDiarizedResponse, TranscriptionDiarized>,
+  NoExtraKeys<Omit<OpenAiDiarizedResponse, 'warnings'>, TranscriptionDiarized>,
   NoExtraKeys<OpenAiDiarizedSegment, TranscriptionDiarizedSegment>,
 ] = [true, true, true, true, true, true];
 
@@ -240,6 +241,19 @@ describe('OpenAI transcription shapes', () => {
     });
     assert.equal(isOpenAiResponseFormat('xml'), false);
     assert.equal(isOpenAiResponseFormat(undefined), false);
+  });
+
+  test('warnings: a top-level key of the JSON formats when there are any, absent otherwise', () => {
+    const warning = 'decoded 17.6 s of the 29.4 s the file declares: the rest is missing or damaged';
+    const warned = { ...input, warnings: [warning] };
+    for (const format of ['json', 'verbose_json', 'diarized_json'] as const) {
+      const body = renderOpenAiResponse(warned, format).body as { warnings?: string[] };
+      assert.deepEqual(body.warnings, [warning], format);
+      const plain = renderOpenAiResponse({ ...input, warnings: [] }, format).body as object;
+      assert.equal('warnings' in plain, false, `${format}: no key without warnings`);
+    }
+    // Text formats have no place for them: the same text either way.
+    assert.equal(renderOpenAiResponse(warned, 'srt').body, renderOpenAiResponse(input, 'srt').body);
   });
 });
 

@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { type Command, InvalidArgumentError as CommanderArgumentError } from 'commander';
-import { decodeToPcm, ffmpegAudioDecoder } from '../../../libs/audio';
+import { decodeAudio, ffmpegAudioDecoder } from '../../../libs/audio';
 import { Diarizer, type SpeakerTurn } from '../../../libs/diarization';
 import { formatRttm } from '../../../libs/formats';
 import { diarizeEachChannel } from '../../../libs/pipeline';
 import { detectSpeech } from '../../../libs/speech';
 import { configuredModelPath } from '../../config/model-discovery';
 import { positiveInteger } from '../support/option-parsers';
+import { writeWarnings } from '../support/output';
 import { ProgressBar } from '../support/progress-bar';
 
 interface DiarizeCommandOptions {
@@ -93,7 +94,7 @@ export function registerDiarizeCommand(program: Command): void {
       const bar = new ProgressBar(process.stderr);
       try {
         bar.update('decoding', 0);
-        const samples = await decodeToPcm(file, { sampleRate: diarizer.sampleRate });
+        const { samples, warnings } = await decodeAudio(file, { sampleRate: diarizer.sampleRate });
         const result = await diarizer.diarize(samples, {
           numSpeakers: options.speakers,
           minSpeakers: options.minSpeakers,
@@ -111,9 +112,11 @@ export function registerDiarizeCommand(program: Command): void {
             speaker_count: result.speakerCount,
             turns: rounded(turns),
             exclusive_turns: rounded(result.exclusiveTurns),
+            ...(warnings.length > 0 ? { warnings } : {}),
           };
           process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
         }
+        writeWarnings(warnings);
       } finally {
         bar.clear();
         await diarizer.close();

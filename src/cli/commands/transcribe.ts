@@ -8,6 +8,7 @@ import {
   customSpellingProblem,
   EmptyAudioError,
   type CustomSpelling,
+  NO_DIARIZATION_WARNING,
   transcribeWhoSaidWhat,
   type SpeechEngine,
   type Transcript,
@@ -21,7 +22,7 @@ import {
 } from '../../../libs/speech';
 import { positiveInteger, unitNumber } from '../support/option-parsers';
 import { configuredModelPath } from '../../config/model-discovery';
-import { writeOutput } from '../support/output';
+import { writeOutput, writeWarnings } from '../support/output';
 import { ProgressBar } from '../support/progress-bar';
 import {
   addSpeakerOptions,
@@ -131,12 +132,16 @@ export function registerTranscribeCommand(program: Command): void {
     // One line per error, as every failure of the command prints.
     .showHelpAfterError(false)
     .action(async (file: string, options: TranscribeCommandOptions) => {
-      const text = await transcribeFile(file, options);
+      const { text, warnings } = await transcribeFile(file, options);
       await writeOutput(text, options.output);
+      writeWarnings(warnings);
     });
 }
 
-async function transcribeFile(file: string, options: TranscribeCommandOptions): Promise<string> {
+async function transcribeFile(
+  file: string,
+  options: TranscribeCommandOptions,
+): Promise<{ text: string; warnings: string[] }> {
   const raw = options.format === 'whisper-json';
   const diarizing = !raw && !options.channels && Boolean(options.segmentationModel);
   checkOptions(options, diarizing);
@@ -198,7 +203,9 @@ async function transcribeFile(file: string, options: TranscribeCommandOptions): 
     ).catch((error: unknown) => {
       throw error instanceof EmptyAudioError ? new Error(`${file} holds no audio to transcribe`) : error;
     });
-    if (raw) return toWhisperJson(file, transcript);
+    // Running without a segmentation model is the user's own choice here: no need to say so.
+    const warnings = transcript.warnings.filter((warning) => warning !== NO_DIARIZATION_WARNING);
+    if (raw) return { text: toWhisperJson(file, transcript, warnings), warnings };
 
     const { entries, turns } = numberTranscript(transcript);
     const text = renderTranscriptOutput(options.format as TranscriptFormat, {
@@ -208,7 +215,7 @@ async function transcribeFile(file: string, options: TranscribeCommandOptions): 
       wordTimestamps: Boolean(options.wordTimestamps),
     });
     progress.report('combining', 100);
-    return text;
+    return { text, warnings };
   } finally {
     progress.clear();
     process.removeListener('SIGINT', onSignal);
@@ -274,7 +281,7 @@ function whisperEngine(
   return { transcribe: (samples, request) => model.transcribe(samples, { ...request, ...settings }) };
 }
 
-function toWhisperJson(file: string, result: Transcript): string {
+function toWhisperJson(file: string, result: Transcript, warnings: string[]): string {
   const body = {
     file: path.basename(file),
     duration: Math.round(result.durationSeconds * 1000) / 1000,
@@ -293,6 +300,7 @@ function toWhisperJson(file: string, result: Transcript): string {
       })),
     })),
     speech_regions: result.speechRegions,
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
   return `${JSON.stringify(body, null, 2)}\n`;
 }

@@ -25,6 +25,14 @@ async function writeFileAtomically(file: string, text: string): Promise<void> {
   }
 }
 
+/**
+ * What the reader of a result should know about it (a file that decoded only in part), one
+ * `warning: ` line each on stderr, after the result: a script's stdout stays the result alone.
+ */
+export function writeWarnings(warnings: readonly string[]): void {
+  for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+}
+
 /** Resolves once the text is handed to the OS; a reader that went away (`| head`) is not an error. */
 function writeToStdout(text: string): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -61,6 +61,16 @@ export class ProcessingResultDto {
 export class CompletedResultDto {
   @ApiProperty({ enum: ['completed'] }) status!: 'completed';
   @ApiProperty({ type: [ResultEntryDto] }) results!: ResultEntryDto[];
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'An addition, present only when something about the result needs saying (absent otherwise): ' +
+      'e.g. the file decoded only in part, or no diarization is installed. One line each.',
+    example: [
+      'decoded 17.6 s of the 29.4 s the file declares: the rest is missing or damaged (ffmpeg: invalid residual)',
+    ],
+  })
+  warnings?: string[];
 }
 
 export class FailedResultDto {

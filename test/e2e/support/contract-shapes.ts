@@ -17,9 +17,18 @@ export function assertIntermediateShape(body: ResultBody): void {
   );
 }
 
-/** `{"status":"completed","results":[{speaker,start,end,text}]}` with speakers numbered by first appearance. */
+/**
+ * `{"status":"completed","results":[{speaker,start,end,text}]}` with speakers numbered by first
+ * appearance, and the addition `warnings` only where something needs saying (a partial decode).
+ */
 export function assertCompletedShape(body: ResultBody): void {
-  assert.deepEqual(Object.keys(body).sort(), ['results', 'status']);
+  const keys = Object.keys(body).sort();
+  if (keys.includes('warnings')) {
+    assert.deepEqual(keys, ['results', 'status', 'warnings']);
+    assertWarnings(body.warnings);
+  } else {
+    assert.deepEqual(keys, ['results', 'status']);
+  }
   assert.equal(body.status, 'completed');
   assert.ok(Array.isArray(body.results));
   let nextSpeaker = 0;
@@ -41,6 +50,16 @@ export function assertCompletedShape(body: ResultBody): void {
     assert.ok(start >= previousStart, 'results are in time order');
     previousStart = start;
     assert.equal(typeof text, 'string');
+  }
+}
+
+/** A non-empty list of one-line messages that leak no server path (absent rather than empty). */
+export function assertWarnings(warnings: unknown): asserts warnings is string[] {
+  assert.ok(Array.isArray(warnings) && warnings.length > 0, `warnings: ${JSON.stringify(warnings)}`);
+  for (const warning of warnings) {
+    assert.ok(typeof warning === 'string' && warning.length > 0 && warning.length <= 500);
+    assert.ok(!warning.includes('\n'), 'a warning is one line');
+    assert.ok(!/\/tmp\/|e2e-uploads|\//.test(warning), `the warning leaks a path: ${warning}`);
   }
 }
 

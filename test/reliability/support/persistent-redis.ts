@@ -32,9 +32,28 @@ export class PersistentRedis {
 
   /** A clean shutdown (SIGTERM: Redis flushes the AOF), `downMs` of absence, then the same server again. */
   async restart(downMs: number): Promise<void> {
-    await this.shutdown();
+    await this.down();
     await sleep(downMs);
+    await this.up();
+  }
+
+  /** A clean shutdown that lasts until up(): for checking what clients do while Redis is away. */
+  async down(): Promise<void> {
+    await this.shutdown();
+  }
+
+  /** The same server again, once it answers PONG. */
+  async up(): Promise<void> {
     await this.launch();
+  }
+
+  /** Freezes the server (SIGSTOP): connections stay open but nothing is answered until unfreeze(). */
+  freeze(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  unfreeze(): void {
+    this.child?.kill('SIGCONT');
   }
 
   async stop(): Promise<void> {
