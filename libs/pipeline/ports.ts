@@ -4,7 +4,7 @@ import type { TranscribeOptions, Transcription } from '../speech';
 /** What the pipeline asks of speech recognition; the rest (threads, VAD, GPU) is the engine's own setup. */
 export type SpeechRequest = Pick<
   TranscribeOptions,
-  'language' | 'temperature' | 'noSpeechThreshold' | 'initialPrompt' | 'onProgress' | 'signal'
+  'language' | 'temperature' | 'noSpeechThreshold' | 'initialPrompt' | 'onProgress' | 'onSegment' | 'signal'
 >;
 
 /** Speech recognition: whisper.cpp (libs/speech) in production, a scripted stand-in in tests. */

@@ -5,7 +5,7 @@ import {
   type SpeakerCountOptions,
   type Utterance,
 } from '../diarization';
-import type { Transcription } from '../speech';
+import type { NewSegment, Transcription } from '../speech';
 import { DiarizationUnavailableError, EmptyAudioError } from './errors';
 import type { AudioDecoder, DiarizationEngine, SpeechEngine } from './ports';
 import type { PipelineStage } from './stages';
@@ -39,6 +39,8 @@ export interface PipelineHooks {
   signal?: AbortSignal;
   /** Each stage as it starts (at 0) and as it advances, in its own percent. */
   onProgress?: (stage: PipelineStage, percentOfStage: number) => void;
+  /** Each Whisper segment as soon as it is transcribed (no speaker yet); see TranscribeOptions.onSegment. */
+  onSegment?: (segment: NewSegment) => void;
 }
 
 export const NO_DIARIZATION_WARNING = 'no speaker diarization installed: every word is given to speaker 0';
@@ -67,6 +69,7 @@ export async function transcribeWhoSaidWhat(
     initialPrompt: options.initialPrompt,
     signal,
     onProgress: (percent) => report('transcribing', percent),
+    onSegment: hooks.onSegment,
   });
   signal?.throwIfAborted();
 

@@ -21,6 +21,7 @@ export type { BackendDevice, SpeechRuntimeInfo } from './runtime-info';
 export type {
   LoadModelOptions,
   ModelInfo,
+  NewSegment,
   Segment,
   SpeechRegion,
   TranscribeOptions,

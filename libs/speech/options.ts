@@ -2,7 +2,7 @@ import os from 'node:os';
 import { InvalidArgumentError } from './errors';
 import { isAutoLanguage, isWhisperLanguage } from './languages';
 import type { NativeTranscribeOptions } from './native-types';
-import type { LoadModelOptions, TranscribeOptions, VadOptions } from './types';
+import type { LoadModelOptions, NewSegment, TranscribeOptions, VadOptions } from './types';
 import type { VadParameters } from './vad-regions';
 
 /** Every option checked and defaulted, ready for the addon. */
@@ -12,6 +12,7 @@ export interface PreparedTranscribe {
   wordTimestamps: boolean;
   vad: (VadParameters & { modelPath: string }) | null;
   onProgress: ((percent: number) => void) | undefined;
+  onSegment: ((segment: NewSegment) => void) | undefined;
   signal: AbortSignal | undefined;
 }
 
@@ -131,6 +132,9 @@ export function prepareTranscribe(options: TranscribeOptions | undefined): Prepa
   if (record.onProgress !== undefined && typeof record.onProgress !== 'function') {
     throw invalid('onProgress', 'a function', record.onProgress);
   }
+  if (record.onSegment !== undefined && typeof record.onSegment !== 'function') {
+    throw invalid('onSegment', 'a function', record.onSegment);
+  }
   if (record.signal !== undefined && !(record.signal instanceof AbortSignal)) {
     throw invalid('signal', 'an AbortSignal', record.signal);
   }
@@ -149,6 +153,7 @@ export function prepareTranscribe(options: TranscribeOptions | undefined): Prepa
     wordTimestamps,
     vad: prepareVad(record.vad),
     onProgress: record.onProgress as ((percent: number) => void) | undefined,
+    onSegment: record.onSegment as ((segment: NewSegment) => void) | undefined,
     signal: record.signal as AbortSignal | undefined,
   };
 }

@@ -5,8 +5,10 @@ import type { JobRecord } from '../jobs/job-record';
 import { type TranscribeJob, TranscriptionQueueRepository } from '../jobs/transcription-queue.repository';
 import { CancelFlags } from '../results/cancel-flags.repository';
 import { ResultStore } from '../results/result-store.repository';
+import { TaskEventsPublisher } from '../results/task-events.publisher';
 import { UploadFiles } from '../upload/upload-files';
 import { classifyJobFailure, JobCancelledError, JobTimeoutError, WorkerShutdownError } from './job-errors';
+import { LiveSegments } from './live-segments';
 import { ProgressReporter } from './progress-reporter';
 import { TranscriptionPipeline } from './transcription.pipeline';
 
@@ -40,6 +42,7 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
     private readonly files: UploadFiles,
     private readonly config: AppConfig,
     private readonly cancelFlags: CancelFlags,
+    private readonly events: TaskEventsPublisher,
   ) {}
 
   private cancelPoll: NodeJS.Timeout | null = null;
@@ -125,15 +128,21 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
     const limitMs = this.config.jobs.timeoutMs;
     // The deadline aborts the native work itself (whisper.cpp's abort callback, ffmpeg, ONNX between windows).
     const deadline = setTimeout(() => controller.abort(new JobTimeoutError(limitMs)), limitMs);
-    const progress = new ProgressReporter((value) => job.progress(value));
+    // Progress goes to the job (GET /result) and to the event streams (GET /result/{task_id}/events).
+    const progress = new ProgressReporter((value) =>
+      Promise.all([job.progress(value), this.events.progress(taskId, value)]),
+    );
+    const segments = new LiveSegments(taskId, this.events);
     const started = Date.now();
     let keepUpload = false;
     try {
+      await this.events.reset(taskId);
       const record = await this.pipeline.run(data, {
         signal: controller.signal,
         report: progress.report,
+        onSegment: segments.report,
       });
-      await progress.flush();
+      await Promise.all([progress.flush(), segments.flush()]);
       await this.store(taskId, owner, record);
       this.logger.log(`task ${taskId} completed in ${Date.now() - started} ms`);
       const audioSeconds =
