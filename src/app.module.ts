@@ -8,6 +8,7 @@ import { OpenAiModule } from './openai/openai.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ResultsModule } from './results/results.module';
 import { TranscriptionModule } from './transcription/transcription.module';
+import { WebModule } from './web/web.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The app for one role: `api` (HTTP), `worker` (Bull processor with the models) or `all` (both). */
@@ -24,7 +25,7 @@ export class AppModule {
         MetricsModule.forRole({ api, worker }),
         WebhooksModule.forRole({ api, worker }),
         TranscriptionModule.register({ api, worker }),
-        ...(api ? [ResultsModule, HealthModule, OpenAiModule, RateLimitModule] : []),
+        ...(api ? [ResultsModule, HealthModule, OpenAiModule, RateLimitModule, WebModule] : []),
       ],
     };
   }

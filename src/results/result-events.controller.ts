@@ -42,7 +42,7 @@ export class ResultEventsController {
     summary: "A task's progress, its text as it is transcribed, then its result (server-sent events)",
     description:
       'A text/event-stream, with the same auth and owner rules as GET /result/{task_id}. Events: ' +
-      '`pending` (waiting; also unknown ids and other users\' tasks), `progress` (data: the processing ' +
+      "`pending` (waiting; also unknown ids and other users' tasks), `progress` (data: the processing " +
       'answer of GET /result: {status, info: stage, progress: percent}), `segment` (each Whisper ' +
       'segment as soon as it is transcribed: {index, start, end, text}; no speakers yet; a stream ' +
       'opened mid-task first gets the segments so far), then one `completed` or `failed` event whose ' +

@@ -70,7 +70,9 @@ export class ResultEventsService implements OnModuleDestroy {
       const onGone = (): void => relook.abort();
       stream.gone.addEventListener('abort', onGone, { once: true });
       const watch = isTaskId(taskId)
-        ? await this.waiter.watch(taskId, (json) => (follower.verified ? follower.live(json) : relook.abort()))
+        ? await this.waiter.watch(taskId, (json) =>
+            follower.verified ? follower.live(json) : relook.abort(),
+          )
         : null;
       try {
         const answer = await this.results.answerNow(taskId, owner);

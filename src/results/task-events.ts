@@ -7,7 +7,8 @@ export interface SegmentEvent extends NewSegment {
 }
 
 /** What a worker announces while a task runs (its result is announced on the result-stored channel). */
-export type TaskEvent = { type: 'progress'; progress: JobProgress } | { type: 'segment'; segment: SegmentEvent };
+export type TaskEvent =
+  { type: 'progress'; progress: JobProgress } | { type: 'segment'; segment: SegmentEvent };
 
 /** "<task id>\n<json>": a listener reads the id and parses only the events of tasks it follows. */
 export function encodeTaskEvent(taskId: string, event: TaskEvent): string {
