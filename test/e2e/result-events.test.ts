@@ -40,10 +40,9 @@ describe(
     });
     after(async () => {
       await worker?.close();
-      await api?.stop();
-      const keys = await api.redis.keys(`${prefix}:*`);
+      const keys = (await api?.redis.keys(`${prefix}:*`)) ?? [];
       if (keys.length > 0) await api.redis.del(...keys);
-      api.redis.disconnect();
+      await api?.stop();
       rmSync(uploadDir, { recursive: true, force: true });
     });
 
