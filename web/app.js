@@ -274,7 +274,7 @@
     state.body = body;
     const entries = body.results;
     const speakers = [...new Set(entries.map((entry) => entry.speaker))].sort((a, b) => a - b);
-    for (const speaker of speakers) state.names.set(speaker, `Speaker ${speaker + 1}`);
+    for (const speaker of speakers) state.names.set(speaker, defaultName(speaker));
     view.player.src = state.mediaUrl;
     renderSpeakerNames(speakers);
     renderTimeline(speakers, entries);
@@ -285,7 +285,9 @@
   }
 
   const speakerClass = (speaker) => `speaker-${speaker % 8}`;
-  const nameOf = (speaker) => state.names.get(speaker) ?? `Speaker ${speaker + 1}`;
+  // As the server's own subtitles name them (<v Speaker 0>), so that both read alike.
+  const defaultName = (speaker) => `Speaker ${speaker}`;
+  const nameOf = (speaker) => state.names.get(speaker) ?? defaultName(speaker);
 
   function renderSpeakerNames(speakers) {
     view.speakers.replaceChildren(
@@ -294,10 +296,10 @@
         label.className = speakerClass(speaker);
         const input = document.createElement('input');
         input.value = nameOf(speaker);
-        input.setAttribute('aria-label', `name of speaker ${speaker + 1}`);
+        input.setAttribute('aria-label', `name of speaker ${speaker}`);
         input.dataset.speaker = String(speaker);
         input.addEventListener('input', () => {
-          state.names.set(speaker, input.value.trim() || `Speaker ${speaker + 1}`);
+          state.names.set(speaker, input.value.trim() || defaultName(speaker));
           for (const node of document.querySelectorAll(`[data-name-of="${speaker}"]`)) {
             node.textContent = nameOf(speaker);
           }
@@ -441,7 +443,7 @@
         .map(
           (e) =>
             `SPEAKER ${rttmField(state.fileName)} 1 ${e.start.toFixed(3)} ${(e.end - e.start).toFixed(3)} ` +
-            `<NA> <NA> ${rttmField(e.name)} <NA> <NA>\n`,
+            `<NA> <NA> ${rttmSpeaker(e)} <NA> <NA>\n`,
         )
         .join(''),
       'text/plain',
@@ -452,6 +454,11 @@
   const vttName = (name) => name.replace(/[>\n]/g, ' ');
   const vttText = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const rttmField = (value) => value.replace(/\s+/g, '_') || 'NA';
+  /** SPEAKER_00 as pyannote and the server write it, unless the speaker was given a name. */
+  const rttmSpeaker = (entry) =>
+    entry.name === defaultName(entry.speaker)
+      ? `SPEAKER_${String(entry.speaker).padStart(2, '0')}`
+      : rttmField(entry.name);
 
   /** HH:MM:SS,mmm (SubRip) or HH:MM:SS.mmm (WebVTT). */
   function timestamp(seconds, separator) {
