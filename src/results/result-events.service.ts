@@ -76,19 +76,20 @@ export class ResultEventsService implements OnModuleDestroy {
         : null;
       try {
         const answer = await this.results.answerNow(taskId, owner);
+        const body = JSON.parse(answer.json) as ResultBody;
         if (answer.onDelivered) {
-          const body = JSON.parse(answer.json) as ResultBody;
           if (await stream.finish(body.status, answer.json)) await answer.onDelivered();
           return;
         }
         if (answer.json !== lastState) {
           lastState = answer.json;
-          const body = JSON.parse(answer.json) as ResultBody;
           stream.send(body.status === 'processing' ? 'progress' : body.status, answer.json);
         }
-        // A processing answer proves the owner: only then are the task's events passed on.
-        if (!follower.verified && JSON.parse(answer.json).status === 'processing') {
-          await follower.verify(() => this.storedSegments(taskId));
+        // A processing answer proves the owner: only then are the task's events passed on. Each such
+        // look also catches up on segments published while no watch was listening (between two
+        // watches, or while the subscription reconnected).
+        if (body.status === 'processing') {
+          await follower.catchUp(() => this.storedSegments(taskId));
         }
         if (!watch) return;
         await watch.wait(Math.max(0, deadline - Date.now()), relook.signal);
@@ -106,9 +107,9 @@ export class ResultEventsService implements OnModuleDestroy {
 }
 
 /**
- * Passes a task's live events on to its stream once the owner is verified, starting with the
- * segments stored so far; live events that arrive while those are read wait their turn, and a
- * segment is never sent twice.
+ * Passes a task's live events on to its stream once the owner is verified, after the segments
+ * stored so far; live events that arrive while those are read wait their turn, and a segment is
+ * never sent twice.
  */
 class TaskFollower {
   verified = false;
@@ -117,7 +118,7 @@ class TaskFollower {
 
   constructor(private readonly stream: EventStream) {}
 
-  async verify(stored: () => Promise<SegmentEvent[]>): Promise<void> {
+  async catchUp(stored: () => Promise<SegmentEvent[]>): Promise<void> {
     this.verified = true;
     this.held = [];
     try {
