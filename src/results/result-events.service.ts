@@ -25,6 +25,7 @@ export class ResultEventsService implements OnModuleDestroy {
   private readonly logger = new Logger(ResultEventsService.name);
   private readonly open = new Set<EventStream>();
   private heartbeat: NodeJS.Timeout | null = null;
+  private closing = false;
 
   constructor(
     private readonly results: ResultsService,
@@ -34,6 +35,7 @@ export class ResultEventsService implements OnModuleDestroy {
   ) {}
 
   async follow(taskId: string, owner: string, stream: EventStream): Promise<void> {
+    if (this.closing) return stream.end();
     this.open.add(stream);
     this.heartbeat ??= setInterval(() => this.beat(), HEARTBEAT_MS).unref();
     try {
@@ -51,9 +53,17 @@ export class ResultEventsService implements OnModuleDestroy {
     }
   }
 
-  /** Shutdown: open streams end (their clients reconnect elsewhere or later, losing nothing). */
-  onModuleDestroy(): void {
+  /**
+   * Shutdown begins: open streams end now rather than hold the HTTP server's drain (their clients
+   * reconnect to another API process, or to this one restarted, and lose nothing).
+   */
+  endAll(): void {
+    this.closing = true;
     for (const stream of this.open) stream.end();
+  }
+
+  onModuleDestroy(): void {
+    this.endAll();
   }
 
   private beat(): void {
@@ -64,7 +74,7 @@ export class ResultEventsService implements OnModuleDestroy {
     const deadline = Date.now() + STREAM_MAX_MS;
     const follower = new TaskFollower(stream);
     let lastState = '';
-    while (!stream.gone.aborted && !this.waiter.stopped && Date.now() < deadline) {
+    while (!stream.gone.aborted && !this.closing && !this.waiter.stopped && Date.now() < deadline) {
       // Each look is preceded by a fresh watch: a result stored in between still wakes it.
       const relook = new AbortController();
       const onGone = (): void => relook.abort();
