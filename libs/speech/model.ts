@@ -122,7 +122,7 @@ export class WhisperModel {
         this.binding.transcribe(handle, audio, prepared.native, (p) => progress.report(p), segments.native),
         signal,
         track,
-      ).finally(() => segments.stop());
+      ).then(segments.finish, segments.fail);
       return this.toTranscription(raw, prepared, atSeconds, []);
     }
 
@@ -144,7 +144,7 @@ export class WhisperModel {
       ),
       signal,
       track,
-    ).finally(() => segments.stop());
+    ).then(segments.finish, segments.fail);
     return this.toTranscription(raw, prepared, atSeconds, speech);
   }
 

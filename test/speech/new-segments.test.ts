@@ -19,14 +19,33 @@ test('segments reach the callback in order, in seconds of the original audio, te
   ]);
 });
 
-test('nothing is reported once the call has settled, and a throwing callback breaks nothing', () => {
+test('segments still queued when the call settles come from the result: each once, in order, none late', () => {
+  const seen: string[] = [];
+  const forwarder = new SegmentForwarder((segment) => seen.push(segment.text), afterCut);
+  const result = {
+    segments: [
+      { t0: 0, t1: 100, text: 'one' },
+      { t0: 100, t1: 200, text: 'two' },
+      { t0: 200, t1: 300, text: 'three' },
+    ],
+  };
+  forwarder.native?.(result.segments[0]);
+  assert.equal(forwarder.finish(result), result);
+  // The native reports of the rest arrive after the promise settled: already given.
+  forwarder.native?.(result.segments[1]);
+  forwarder.native?.(result.segments[2]);
+  assert.deepEqual(seen, ['one', 'two', 'three']);
+});
+
+test('after a failure nothing more is reported, and a throwing callback breaks nothing', () => {
   let calls = 0;
   const forwarder = new SegmentForwarder(() => {
     calls++;
     throw new Error('a display failed');
   }, afterCut);
   assert.doesNotThrow(() => forwarder.native?.({ t0: 0, t1: 100, text: 'one' }));
-  forwarder.stop();
+  const aborted = new Error('aborted');
+  assert.throws(() => forwarder.fail(aborted), aborted);
   forwarder.native?.({ t0: 100, t1: 200, text: 'late' });
   assert.equal(calls, 1);
 });
