@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -164,6 +164,19 @@ describe(
         strangerEvents.map((event) => event.event),
         ['pending'],
       );
+    });
+
+    test('an idle stream gets a keep-alive comment every 15 s, which proxies see as traffic', async () => {
+      const started = Date.now();
+      const response = await openEvents(api.baseUrl, randomUUID(), TEST_TOKEN, AbortSignal.timeout(25_000));
+      const decoder = new TextDecoder();
+      let text = '';
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        text += decoder.decode(chunk, { stream: true });
+        if (text.includes(': keep-alive\n\n')) break;
+      }
+      assert.match(text, /^retry: 2000\n\nevent: pending\ndata: \{"status":"pending"\}\n\n: keep-alive\n\n/);
+      assert.ok(Date.now() - started < 17_000, 'within one heartbeat interval');
     });
 
     test('401 without a valid token, as GET /result', async () => {
