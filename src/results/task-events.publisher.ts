@@ -19,7 +19,7 @@ export class TaskEventsPublisher {
     private readonly config: AppConfig,
   ) {}
 
-  /** A task run again (handed back, or its lock lapsed) starts its text anew. */
+  /** Forgets the text streamed so far: a task run again starts anew; a cancelled one leaves nothing. */
   async reset(taskId: string): Promise<void> {
     await this.redis.del(this.keys.segments(taskId));
   }

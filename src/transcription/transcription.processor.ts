@@ -151,7 +151,9 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
     } catch (error) {
       await progress.flush();
       if (controller.signal.reason instanceof JobCancelledError) {
-        // Nothing is stored: the owner asked for the task to disappear, later GETs answer pending.
+        // Nothing is stored: the owner asked for the task to disappear, later GETs answer pending;
+        // the text streamed so far goes too.
+        await this.events.reset(taskId).catch(() => undefined);
         this.logger.log(`task ${taskId} cancelled after ${Date.now() - started} ms`);
         return;
       }
