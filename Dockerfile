@@ -76,6 +76,7 @@ WORKDIR /app
 COPY --from=build-cuda /app/package.json ./
 COPY --from=build-cuda /app/node_modules ./node_modules
 COPY --from=build-cuda /app/dist ./dist
+COPY --from=build-cuda /app/web ./web
 COPY --from=build-cuda /app/native/build/Release ./native/build/Release
 ENV NODE_ENV=production \
     PORT=8088 \
@@ -102,6 +103,7 @@ WORKDIR /app
 COPY --from=build-cpu /app/package.json ./
 COPY --from=build-cpu /app/node_modules ./node_modules
 COPY --from=build-cpu /app/dist ./dist
+COPY --from=build-cpu /app/web ./web
 COPY --from=build-cpu /app/native/build/Release ./native/build/Release
 ENV NODE_ENV=production \
     PORT=8088 \

@@ -21,6 +21,27 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // The page's script runs in browsers as a classic script (web/app.js).
+    files: ['web/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        navigator: 'readonly',
+        sessionStorage: 'readonly',
+        fetch: 'readonly',
+        XMLHttpRequest: 'readonly',
+        FormData: 'readonly',
+        Blob: 'readonly',
+        URL: 'readonly',
+        Intl: 'readonly',
+        TextDecoderStream: 'readonly',
+        setTimeout: 'readonly',
+      },
+    },
+  },
+  {
     // Type-aware rules: an unhandled promise loses its error; a switch over a union must cover it.
     files: ['**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

@@ -55,6 +55,20 @@ export const SUITE: BenchSpec[] = [
     ],
   },
   {
+    name: 'api-event-streams',
+    describe: () => '100 idle GET /result/{id}/events streams on one API process',
+    args: () => [],
+    figures: (json) => [
+      {
+        figure: 'API RSS added by 100 idle event streams',
+        value: num(json, 'rssDeltaMb'),
+        unit: 'MB',
+        target: null,
+        pass: null,
+      },
+    ],
+  },
+  {
     name: 'api-poll-latency',
     describe: (quick) => `100 pollers every 250 ms, then flat out, ${quick ? 3 : 10} s each`,
     args: (quick) => (quick ? ['--seconds', '3'] : []),

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine for development, tests or running the server:
 # system packages (ffmpeg, redis-server, a C++ toolchain and cmake; caddy for the reverse-proxy tests; sctk for
-# NIST's md-eval, run as `sctk md-eval`; only where missing), npm dependencies from package-lock, the native
-# whisper.cpp addon (the portable CPU build the images ship), the TypeScript build,
+# NIST's md-eval, run as `sctk md-eval`; chromium for the real-browser tests; only where missing), npm
+# dependencies from package-lock, the native whisper.cpp addon (the portable CPU build the images ship), the TypeScript build,
 # and the models found in SHARED_DIR (default ../shared) where such a folder exists.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +15,8 @@ command -v g++ >/dev/null || missing+=(g++)
 command -v make >/dev/null || missing+=(make)
 command -v caddy >/dev/null || missing+=(caddy)
 command -v sctk >/dev/null || missing+=(sctk)
+# The browser tests drive Debian's Chromium (no browser download at npm install).
+command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing+=(chromium)
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]} with apt-get"
   sudo=""

@@ -9,6 +9,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ResultsModule } from './results/results.module';
 import { TasksModule } from './tasks/tasks.module';
 import { TranscriptionModule } from './transcription/transcription.module';
+import { WebModule } from './web/web.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The app for one role: `api` (HTTP), `worker` (Bull processor with the models) or `all` (both). */
@@ -25,7 +26,7 @@ export class AppModule {
         MetricsModule.forRole({ api, worker }),
         WebhooksModule.forRole({ api, worker }),
         TranscriptionModule.register({ api, worker }),
-        ...(api ? [ResultsModule, TasksModule, HealthModule, OpenAiModule, RateLimitModule] : []),
+        ...(api ? [ResultsModule, TasksModule, HealthModule, OpenAiModule, RateLimitModule, WebModule] : []),
       ],
     };
   }

@@ -48,7 +48,9 @@ async function main(): Promise<void> {
   // shutdown hooks close Bull and Redis; the worker stops taking jobs and finishes or hands back its
   // running ones (SHUTDOWN_GRACE_MS again); the process exits 0. The embedded redis-server goes with it.
   const server = role === 'worker' ? null : ((app as INestApplication).getHttpServer() as Server);
-  closeOnSignals(app, server, app.get(AppConfig).jobs.shutdownGraceMs);
+  const { ResultEventsService } = await import('./results/result-events.service');
+  const events = role === 'worker' ? null : app.get(ResultEventsService);
+  closeOnSignals(app, server, app.get(AppConfig).jobs.shutdownGraceMs, () => events?.endAll());
 }
 
 async function startApi(module: Parameters<typeof NestFactory.create>[0]): Promise<INestApplication> {

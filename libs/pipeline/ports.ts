@@ -5,7 +5,14 @@ import type { SpeechRegion, TranscribeOptions, Transcription } from '../speech';
 /** What the pipeline asks of speech recognition; the rest (threads, VAD, GPU) is the engine's own setup. */
 export type SpeechRequest = Pick<
   TranscribeOptions,
-  'language' | 'temperature' | 'noSpeechThreshold' | 'initialPrompt' | 'hotwords' | 'onProgress' | 'signal'
+  | 'language'
+  | 'temperature'
+  | 'noSpeechThreshold'
+  | 'initialPrompt'
+  | 'hotwords'
+  | 'onProgress'
+  | 'onSegment'
+  | 'signal'
 >;
 
 /** Speech recognition: whisper.cpp (libs/speech) in production, a scripted stand-in in tests. */

@@ -6,7 +6,7 @@ import {
   type Utterance,
 } from '../diarization';
 import type { DecodedAudio } from '../audio';
-import type { Transcription } from '../speech';
+import type { NewSegment, Transcription } from '../speech';
 import { diarizeEachChannel, transcribeEachChannel } from './channels';
 import { type CustomSpelling, respellTranscript } from './custom-spelling';
 import { DiarizationUnavailableError, EmptyAudioError } from './errors';
@@ -50,6 +50,8 @@ export interface PipelineHooks {
   signal?: AbortSignal;
   /** Each stage as it starts (at 0) and as it advances, in its own percent. */
   onProgress?: (stage: PipelineStage, percentOfStage: number) => void;
+  /** Each Whisper segment as soon as it is transcribed (no speaker yet); see TranscribeOptions.onSegment. */
+  onSegment?: (segment: NewSegment) => void;
 }
 
 export const NO_DIARIZATION_WARNING = 'no speaker diarization installed: every word is given to speaker 0';
@@ -92,6 +94,7 @@ async function transcribeMixed(
     hotwords: options.hotwords,
     signal,
     onProgress: (percent) => report('transcribing', percent),
+    onSegment: hooks.onSegment,
   });
   signal?.throwIfAborted();
 

@@ -22,6 +22,7 @@ export type { BackendDevice, SpeechRuntimeInfo } from './runtime-info';
 export type {
   LoadModelOptions,
   ModelInfo,
+  NewSegment,
   Segment,
   SpeechRegion,
   TranscribeOptions,

@@ -4,6 +4,7 @@ import { requireModelFile } from './files';
 import { abortErrorFor, awaitNativeJob } from './native-job';
 import type { NativeBinding, NativeModel, NativeTranscription } from './native-types';
 import { checkSamples, prepareLoad, prepareTranscribe, type PreparedTranscribe } from './options';
+import { SegmentForwarder } from './new-segments';
 import { ProgressForwarder } from './progress';
 import type {
   LoadModelOptions,
@@ -115,12 +116,14 @@ export class WhisperModel {
     const { vad, signal } = prepared;
 
     if (!vad) {
+      const atSeconds = (cs: number): number => roundMs(cs / 100);
+      const segments = new SegmentForwarder(prepared.onSegment, atSeconds);
       const raw = await awaitNativeJob(
-        this.binding.transcribe(handle, audio, prepared.native, (p) => progress.report(p)),
+        this.binding.transcribe(handle, audio, prepared.native, (p) => progress.report(p), segments.native),
         signal,
         track,
-      );
-      return this.toTranscription(raw, prepared, (cs) => roundMs(cs / 100), []);
+      ).then(segments.finish, segments.fail);
+      return this.toTranscription(raw, prepared, atSeconds, []);
     }
 
     const regions = await findSpeech(audio, vad, signal, progress.scaled(0, VAD_PROGRESS_SHARE), track);
@@ -129,22 +132,20 @@ export class WhisperModel {
       return { language: prepared.requestedLanguage ?? '', segments: [], speechRegions: [] };
 
     const compacted = compactSpeech(audio, regions);
+    const atSeconds = (cs: number): number => roundMs(toOriginalSeconds(compacted, cs / 100));
+    const segments = new SegmentForwarder(prepared.onSegment, atSeconds);
     const raw = await awaitNativeJob(
       this.binding.transcribe(
         handle,
         compacted.samples,
         prepared.native,
         progress.scaled(VAD_PROGRESS_SHARE, 100),
+        segments.native,
       ),
       signal,
       track,
-    );
-    return this.toTranscription(
-      raw,
-      prepared,
-      (cs) => roundMs(toOriginalSeconds(compacted, cs / 100)),
-      speech,
-    );
+    ).then(segments.finish, segments.fail);
+    return this.toTranscription(raw, prepared, atSeconds, speech);
   }
 
   private toTranscription(

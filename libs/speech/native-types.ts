@@ -58,6 +58,14 @@ export interface NativeSegment {
   tokens: NativeToken[];
 }
 
+/** What transcribe's onSegment receives, as whisper.cpp emits each segment. */
+export interface NativeNewSegment {
+  /** Centiseconds of the audio given to whisper.cpp. */
+  t0: number;
+  t1: number;
+  text: string;
+}
+
 export interface NativeTranscription {
   language: string;
   segments: NativeSegment[];
@@ -91,6 +99,7 @@ export interface NativeBinding {
     samples: Float32Array,
     options: NativeTranscribeOptions,
     onProgress?: (percent: number) => void,
+    onSegment?: (segment: NativeNewSegment) => void,
   ): NativeJob<NativeTranscription>;
   detectSpeech(
     vadModelPath: string,

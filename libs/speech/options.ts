@@ -3,7 +3,7 @@ import { InvalidArgumentError } from './errors';
 import { composePrompt } from './hotwords';
 import { isAutoLanguage, isWhisperLanguage } from './languages';
 import type { NativeTranscribeOptions } from './native-types';
-import type { LoadModelOptions, TranscribeOptions, VadOptions } from './types';
+import type { LoadModelOptions, NewSegment, TranscribeOptions, VadOptions } from './types';
 import type { VadParameters } from './vad-regions';
 
 /** Every option checked and defaulted, ready for the addon. */
@@ -13,6 +13,7 @@ export interface PreparedTranscribe {
   wordTimestamps: boolean;
   vad: (VadParameters & { modelPath: string }) | null;
   onProgress: ((percent: number) => void) | undefined;
+  onSegment: ((segment: NewSegment) => void) | undefined;
   signal: AbortSignal | undefined;
 }
 
@@ -132,6 +133,9 @@ export function prepareTranscribe(options: TranscribeOptions | undefined): Prepa
   if (record.onProgress !== undefined && typeof record.onProgress !== 'function') {
     throw invalid('onProgress', 'a function', record.onProgress);
   }
+  if (record.onSegment !== undefined && typeof record.onSegment !== 'function') {
+    throw invalid('onSegment', 'a function', record.onSegment);
+  }
   if (record.signal !== undefined && !(record.signal instanceof AbortSignal)) {
     throw invalid('signal', 'an AbortSignal', record.signal);
   }
@@ -159,6 +163,7 @@ export function prepareTranscribe(options: TranscribeOptions | undefined): Prepa
     wordTimestamps,
     vad: prepareVad(record.vad),
     onProgress: record.onProgress as ((percent: number) => void) | undefined,
+    onSegment: record.onSegment as ((segment: NewSegment) => void) | undefined,
     signal: record.signal as AbortSignal | undefined,
   };
 }

@@ -66,6 +66,11 @@ export interface TranscribeOptions {
   wordTimestamps?: boolean;
   /** 0..100, rising, 100 on success; never called after the promise settles. */
   onProgress?: (percent: number) => void;
+  /**
+   * Each Whisper segment as soon as whisper.cpp emits it, in order (times in seconds of the original
+   * audio, as in the result); never called after the promise settles. Exceptions it throws are ignored.
+   */
+  onSegment?: (segment: NewSegment) => void;
   /** Aborting rejects the call with an AbortError at once and stops the native work. */
   signal?: AbortSignal;
 }
@@ -89,6 +94,13 @@ export interface Segment {
    */
   avgLogprob?: number;
   words: Word[];
+}
+
+/** A segment as whisper.cpp emits it, before the call ends: no words, no speaker yet. */
+export interface NewSegment {
+  start: number;
+  end: number;
+  text: string;
 }
 
 export interface SpeechRegion {

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "model.h"
 #include "progress.h"
+#include "segments.h"
 
 namespace addon {
 namespace {
@@ -63,12 +64,13 @@ TranscribeParams ReadParams(const Napi::Object& options) {
 class TranscribeWorker : public PromiseWorker {
  public:
   TranscribeWorker(Napi::Env env, ContextPtr context, std::vector<float> samples, TranscribeParams params,
-                   Napi::Value onProgress, AbortFlag abort)
+                   Napi::Value onProgress, Napi::Value onSegment, AbortFlag abort)
       : PromiseWorker(env, "whisperTranscribe"),
         context_(std::move(context)),
         samples_(std::move(samples)),
         params_(std::move(params)),
         progress_(env, onProgress),
+        segments_reporter_(env, onSegment),
         abort_(std::move(abort)) {}
 
  protected:
@@ -76,6 +78,7 @@ class TranscribeWorker : public PromiseWorker {
     ClearThreadErrors();
     RunWhisper();
     progress_.Release();
+    segments_reporter_.Release();
     samples_ = std::vector<float>();  // the copy of the audio is not needed past this point
     context_.reset();                 // a model closed meanwhile is freed here, off the JS thread
   }
@@ -143,6 +146,10 @@ class TranscribeWorker : public PromiseWorker {
       static_cast<ProgressReporter*>(reporter)->Report(percent);
     };
     wp.progress_callback_user_data = &progress_;
+    wp.new_segment_callback = [](whisper_context*, whisper_state* state, int count, void* reporter) {
+      static_cast<SegmentReporter*>(reporter)->Report(state, count);
+    };
+    wp.new_segment_callback_user_data = &segments_reporter_;
     // whisper.cpp reads abort_callback after each encoder pass and decoder step (it does not hand it
     // to ggml's scheduler, so a graph runs to its end); encoder_begin_callback stops before a window.
     wp.abort_callback = IsAborted;
@@ -190,6 +197,7 @@ class TranscribeWorker : public PromiseWorker {
   std::vector<float> samples_;
   TranscribeParams params_;
   ProgressReporter progress_;
+  SegmentReporter segments_reporter_;
   AbortFlag abort_;
   std::string language_;
   std::vector<SegmentOut> segments_;
@@ -213,10 +221,14 @@ Napi::Value Transcribe(const Napi::CallbackInfo& info) {
   if (!onProgress.IsUndefined() && !onProgress.IsFunction()) {
     throw Napi::TypeError::New(env, "onProgress must be a function");
   }
+  Napi::Value onSegment = info.Length() > 4 ? info[4] : env.Undefined();
+  if (!onSegment.IsUndefined() && !onSegment.IsFunction()) {
+    throw Napi::TypeError::New(env, "onSegment must be a function");
+  }
 
   auto abort = std::make_shared<std::atomic<bool>>(false);
   auto* worker = new TranscribeWorker(env, std::move(context), std::move(samples), std::move(params),
-                                      onProgress, abort);
+                                      onProgress, onSegment, abort);
   Napi::Object job = MakeJob(env, worker, abort);
   worker->Queue();
   return job;

@@ -9,12 +9,20 @@ const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
  * to `drainMs` (a synchronous /v1/audio/transcriptions request waits for its job, so it needs Redis and,
  * in role `all`, the worker still up), then the app closes as Nest's shutdown hooks would (the worker
  * gets its own grace there), and the process exits 0. Worst case: drainMs + the worker's stop.
+ * `beforeDrain` ends what would otherwise hold the drain to its limit for nothing (open event streams,
+ * whose clients reconnect and lose nothing).
  */
-export function closeOnSignals(app: INestApplicationContext, server: Server | null, drainMs: number): void {
+export function closeOnSignals(
+  app: INestApplicationContext,
+  server: Server | null,
+  drainMs: number,
+  beforeDrain: () => void = () => undefined,
+): void {
   let stopping = false;
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    beforeDrain();
     if (server) await drain(server, drainMs);
     await app.close();
     process.exit(0);

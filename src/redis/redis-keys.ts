@@ -13,6 +13,16 @@ export class RedisKeys {
     return `${this.prefix}:result-stored`;
   }
 
+  /** A pub/sub channel: "<task id>\n<json>" for each progress step and Whisper segment of a running task. */
+  taskEvents(): string {
+    return `${this.prefix}:task-events`;
+  }
+
+  /** The Whisper segments of a running task so far (JSON list items), replayed to late event streams. */
+  segments(taskId: string): string {
+    return `${this.prefix}:segments:${taskId}`;
+  }
+
   /** Set by DELETE /result/{task_id}; the worker running the task polls it. */
   cancel(taskId: string): string {
     return `${this.prefix}:cancel:${taskId}`;

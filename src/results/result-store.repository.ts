@@ -95,7 +95,13 @@ export class ResultStore {
    */
   async markDelivered(taskId: string, owner: string): Promise<void> {
     const key = this.keys.result(taskId);
-    await this.redis.multi().hdel(key, 'json', 'expires_at').pexpire(key, this.config.results.ttlMs).exec();
+    await this.redis
+      .multi()
+      .hdel(key, 'json', 'expires_at')
+      .pexpire(key, this.config.results.ttlMs)
+      // The text streamed while the task ran goes with the result it was part of.
+      .del(this.keys.segments(taskId))
+      .exec();
     await this.tasks.delivered(taskId, owner);
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import type Redis from 'ioredis';
 import { REDIS_CLIENT } from '../redis/redis.module';
 import { RedisKeys } from '../redis/redis-keys';
+import { splitTaskEvent } from './task-events';
 
 /** A request's interest in one task, taken before it first looks for the result. */
 export interface ResultWatch {
@@ -15,16 +16,20 @@ export interface ResultWatch {
 }
 
 /**
- * Lets a request wait for a task's result instead of polling for it (GET /result?wait=...): the
- * ResultStore publishes every stored task id on one channel, and this process subscribes to it on a
- * connection of its own, opened on the first wait, so processes that never wait hold no extra
- * connection. A watch is taken before the first look, so a result stored in between still wakes it.
+ * Lets a request wait for a task's result instead of polling for it (GET /result?wait=...), and
+ * follow a running task's events (GET /result/{task_id}/events): the ResultStore publishes every
+ * stored task id on one channel, workers publish progress and segments on another, and this process
+ * subscribes to both on a connection of its own, opened on the first wait, so processes that never
+ * wait hold no extra connection, and any number of waits share that one. A watch is taken before the
+ * first look, so a result stored in between still wakes it.
  */
 @Injectable()
 export class ResultWaiter implements OnModuleDestroy {
   private readonly logger = new Logger(ResultWaiter.name);
   /** Wake-up functions of the watches, by task id. */
   private readonly watches = new Map<string, Set<() => void>>();
+  /** Event listeners of the watches that asked for events, by task id. */
+  private readonly listeners = new Map<string, Set<(json: string) => void>>();
   private subscriber: Redis | null = null;
   private subscribed: Promise<void> | null = null;
   private closing = false;
@@ -34,8 +39,11 @@ export class ResultWaiter implements OnModuleDestroy {
     private readonly keys: RedisKeys,
   ) {}
 
-  /** Resolves once subscribed (rejects when that fails) with the watch registered. */
-  async watch(taskId: string): Promise<ResultWatch> {
+  /**
+   * Resolves once subscribed (rejects when that fails) with the watch registered. `onEvent` receives
+   * the JSON of each TaskEvent published for the task from then on, until the watch is closed.
+   */
+  async watch(taskId: string, onEvent?: (json: string) => void): Promise<ResultWatch> {
     // Shutting down: nothing to wait for, and no connection to open.
     if (this.closing) return { wait: () => Promise.resolve(), close: () => undefined };
     await this.subscribe();
@@ -44,13 +52,20 @@ export class ResultWaiter implements OnModuleDestroy {
       wake = resolve;
     });
     const forget = (): void => {
-      const set = this.watches.get(taskId);
-      set?.delete(wake);
-      if (set?.size === 0) this.watches.delete(taskId);
+      removeFrom(this.watches, taskId, wake);
+      if (onEvent) removeFrom(this.listeners, taskId, onEvent);
     };
     if (this.closing) wake();
-    else this.watches.set(taskId, (this.watches.get(taskId) ?? new Set()).add(wake));
+    else {
+      addTo(this.watches, taskId, wake);
+      if (onEvent) addTo(this.listeners, taskId, onEvent);
+    }
     return { wait: (ms, signal) => untilFirst(woken, ms, signal), close: forget };
+  }
+
+  /** True from shutdown on: watches then resolve at once, and long streams should end. */
+  get stopped(): boolean {
+    return this.closing;
   }
 
   /** Shutdown: every waiting request answers now, so that the HTTP server can close without delay. */
@@ -73,7 +88,11 @@ export class ResultWaiter implements OnModuleDestroy {
     this.subscriber?.disconnect();
     const subscriber = this.redis.duplicate();
     this.subscriber = subscriber;
-    subscriber.on('message', (_channel: string, taskId: string) => this.wake(taskId));
+    const resultStored = this.keys.resultStored();
+    subscriber.on('message', (channel: string, message: string) => {
+      if (channel === resultStored) this.wake(message);
+      else this.dispatch(message);
+    });
     let connectedBefore = false;
     subscriber.on('ready', () => {
       // Results stored while the connection was down were not heard: let every waiter look again.
@@ -81,7 +100,13 @@ export class ResultWaiter implements OnModuleDestroy {
       connectedBefore = true;
     });
     subscriber.on('error', (error: Error) => this.logger.warn(`result notifications: ${error.message}`));
-    await subscriber.subscribe(this.keys.resultStored());
+    await subscriber.subscribe(resultStored, this.keys.taskEvents());
+  }
+
+  private dispatch(message: string): void {
+    const event = splitTaskEvent(message);
+    if (!event) return;
+    for (const listener of this.listeners.get(event.taskId) ?? []) listener(event.json);
   }
 
   private wake(taskId: string): void {
@@ -91,6 +116,16 @@ export class ResultWaiter implements OnModuleDestroy {
   private wakeAll(): void {
     for (const set of this.watches.values()) for (const wake of set) wake();
   }
+}
+
+function addTo<T>(map: Map<string, Set<T>>, key: string, item: T): void {
+  map.set(key, (map.get(key) ?? new Set()).add(item));
+}
+
+function removeFrom<T>(map: Map<string, Set<T>>, key: string, item: T): void {
+  const set = map.get(key);
+  set?.delete(item);
+  if (set?.size === 0) map.delete(key);
 }
 
 /** `woken`, or `ms` elapsed, or `signal` aborted: whichever comes first. */

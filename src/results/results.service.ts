@@ -77,7 +77,8 @@ export class ResultsService {
     }
   }
 
-  private async answerNow(taskId: string, owner: string, format: ResultFormat): Promise<ResultAnswer> {
+  /** The answer as things stand, without waiting (GET /result's, also the event stream's every look). */
+  async answerNow(taskId: string, owner: string, format: ResultFormat = 'json'): Promise<ResultAnswer> {
     // One round trip (auto-pipelined): the cancel flag is only needed for a running task, but
     // reading it alongside costs less than a second round trip on every poll of one.
     const [stored, queued, cancelled] = await Promise.all([

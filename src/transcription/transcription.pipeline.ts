@@ -7,6 +7,7 @@ import {
   type StagePlan,
   transcribeWhoSaidWhat,
 } from '../../libs/pipeline';
+import type { NewSegment } from '../../libs/speech';
 import { AudioDecoder } from '../audio/audio-decoder';
 import { DiarizationEngine } from '../diarization/diarization-engine';
 import type { JobData, Stage } from '../jobs/job-catalogue';
@@ -17,6 +18,8 @@ export interface PipelineHooks {
   signal: AbortSignal;
   /** The contract's stage and the overall percent. */
   report: (stage: Stage, percent: number) => void;
+  /** Each Whisper segment as soon as it is transcribed (transcribe jobs only). */
+  onSegment?: (segment: NewSegment) => void;
 }
 
 /** Transcription dominates the time. */
@@ -90,7 +93,11 @@ export class TranscriptionPipeline {
             customSpelling: job.customSpelling,
             channelDiarization: job.channelDiarization,
           },
-          { signal: hooks.signal, onProgress: contractProgress(TRANSCRIBE_PLAN, hooks.report) },
+          {
+            signal: hooks.signal,
+            onProgress: contractProgress(TRANSCRIBE_PLAN, hooks.report),
+            onSegment: hooks.onSegment,
+          },
         );
         return { status: 'completed', kind: 'transcript', transcript, wordTimestamps: job.wordTimestamps };
       }

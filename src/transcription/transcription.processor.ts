@@ -8,9 +8,11 @@ import { ResultStore, type SaveOutcome } from '../results/result-store.repositor
 import { taskFactsOf } from '../tasks/task-facts';
 import { TaskIndex } from '../tasks/task-index.repository';
 import { TaskRetention } from '../tasks/task-retention';
+import { TaskEventsPublisher } from '../results/task-events.publisher';
 import { UploadFiles } from '../upload/upload-files';
 import { WebhookNotifier } from '../webhooks/webhook-notifier';
 import { classifyJobFailure, JobCancelledError, JobTimeoutError, WorkerShutdownError } from './job-errors';
+import { LiveSegments } from './live-segments';
 import { ProgressReporter } from './progress-reporter';
 import { TranscriptionPipeline } from './transcription.pipeline';
 
@@ -47,6 +49,7 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
     private readonly webhooks: WebhookNotifier,
     private readonly tasks: TaskIndex,
     private readonly retention: TaskRetention,
+    private readonly events: TaskEventsPublisher,
   ) {}
 
   private cancelPoll: NodeJS.Timeout | null = null;
@@ -137,15 +140,21 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
     const limitMs = this.config.jobs.timeoutMs;
     // The deadline aborts the native work itself (whisper.cpp's abort callback, ffmpeg, ONNX between windows).
     const deadline = setTimeout(() => controller.abort(new JobTimeoutError(limitMs)), limitMs);
-    const progress = new ProgressReporter((value) => job.progress(value));
+    // Progress goes to the job (GET /result) and to the event streams (GET /result/{task_id}/events).
+    const progress = new ProgressReporter((value) =>
+      Promise.all([job.progress(value), this.events.progress(taskId, value)]),
+    );
+    const segments = new LiveSegments(taskId, this.events);
     const started = Date.now();
     let keepUpload = false;
     try {
+      await this.events.reset(taskId);
       const record = await this.pipeline.run(data, {
         signal: controller.signal,
         report: progress.report,
+        onSegment: segments.report,
       });
-      await progress.flush();
+      await Promise.all([progress.flush(), segments.flush()]);
       const audioSeconds =
         record.kind === 'transcript' ? record.transcript.durationSeconds : record.durationSeconds;
       const outcome = await this.store(data, record);
@@ -162,6 +171,8 @@ export class TranscriptionProcessor implements OnApplicationBootstrap, OnModuleD
       // file) before this worker's poll aborts it: the flag, not the error, says what happened.
       if (await this.wasCancelled(taskId, controller.signal)) {
         // Nothing is stored: the owner asked for the task to disappear, later GETs answer pending.
+        // The text streamed so far goes too.
+        await this.events.reset(taskId).catch(() => undefined);
         this.logger.log(`task ${taskId} cancelled after ${Date.now() - started} ms`);
         return;
       }

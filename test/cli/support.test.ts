@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { writeOutput } from '../../src/cli/support/output';
 import { ProgressBar, type ProgressStream } from '../../src/cli/support/progress-bar';
+import { segmentLine } from '../../src/cli/support/segment-line';
 import { speakerCountOptions } from '../../src/cli/support/speaker-options';
 import { StageProgress } from '../../src/cli/support/stage-progress';
 
@@ -67,6 +68,21 @@ describe('ProgressBar', () => {
         ['diarizing', '70'],
       ],
     );
+  });
+
+  test('print(): a line of output where the bar was, then the bar again on the last line', () => {
+    const stream = fakeTerminal(true, 40);
+    const bar = new ProgressBar(stream, { now: () => 0 });
+    bar.print('before any bar');
+    bar.update('transcribing', 30);
+    bar.print(segmentLine({ start: 65.25, end: 69.8, text: 'Happy to be here.' }));
+    assert.deepEqual(stream.written.slice(0, 1), [`\r${'before any bar'.padEnd(39)}\n`]);
+    assert.equal(stream.written[2], `\r${'[1:05.3 -> 1:09.8] Happy to be here.'.padEnd(39)}\n`);
+    assert.equal(stream.written[3], stream.written[1], 'the bar as it was, below the line');
+    assert.equal(stream.written.length, 4);
+    const off = fakeTerminal(false);
+    new ProgressBar(off).print('never shown off a terminal');
+    assert.deepEqual(off.written, []);
   });
 });
 

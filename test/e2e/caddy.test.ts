@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fixtures, models, repoRoot, skipUnlessPresent } from '../support/shared-files';
+import { collectEvents, openEvents } from './support/event-stream-client';
 import { freePort, type RunningServer, sleep, startServer, TEST_TOKEN } from './support/server-process';
 
 // deploy/Caddyfile in front of the API on loopback, as deploy/README.md sets it up. Clients come from two
@@ -137,6 +138,42 @@ describe('the API behind deploy/Caddyfile', { skip }, () => {
     }
     assert.equal(result.status, 'completed', JSON.stringify(result));
     assert.ok(Array.isArray(result.results));
+  });
+
+  test('the page and its assets load through Caddy, and the event stream passes unbuffered to its final event', async () => {
+    const page = await fetch(`${proxied}/`);
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    // Relative URLs only: the page works behind any proxy, under a sub-path too.
+    assert.doesNotMatch(html, /(src|href)="\//);
+    for (const asset of ['web/app.js', 'web/style.css', 'web/languages.json']) {
+      assert.equal((await fetch(`${proxied}/${asset}`)).status, 200, asset);
+    }
+
+    const { body, type } = await uploadForm(AUDIO);
+    const accepted = await request(`${proxied}/transcribe`, {
+      from: '127.0.0.2',
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TEST_TOKEN}`, 'Content-Type': type },
+      body,
+    });
+    assert.equal(accepted.status, 200, accepted.body);
+    const taskId = (JSON.parse(accepted.body) as { task_id: string }).task_id;
+    const stream = await openEvents(proxied, taskId, TEST_TOKEN);
+    assert.equal(stream.status, 200);
+    assert.match(stream.headers.get('content-type') ?? '', /^text\/event-stream/);
+    const events = await collectEvents(stream);
+    assert.equal(events.at(-1)?.event, 'completed', events.map((event) => event.event).join());
+    // Each event arrives when it is sent, not when the response ends (compression or buffering would hold it).
+    assert.ok(
+      (events.at(-1)?.at ?? 0) - events[0].at > 1000,
+      `first event ${events[0].at}, completed ${events.at(-1)?.at}`,
+    );
+    const again = await request(`${proxied}/result/${taskId}`, {
+      from: '127.0.0.2',
+      headers: { Authorization: `Bearer ${TEST_TOKEN}` },
+    });
+    assert.deepEqual(JSON.parse(again.body), { status: 'pending' }, 'delivered by the stream');
   });
 
   test('requests without a token are rate-limited per client address, which a forged header cannot change', async () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { encodeWav } from '../../libs/audio';
 import { models, skipUnlessPresent } from '../support/shared-files';
 import { getJson, pollUntilDone, submit } from '../e2e/support/http-client';
+import { openEvents, serverSentEvents } from '../e2e/support/event-stream-client';
 import { type RunningServer, sleep, TEST_TOKEN } from '../e2e/support/server-process';
 import { loopedSpeech, SPEECH_FIXTURE, writeSpeechClip } from './support/audio-clips';
 import { Cluster, taskInProgress, tasksLogged } from './support/cluster';
@@ -129,6 +131,21 @@ describe('graceful shutdown on SIGTERM', { skip }, () => {
     assert.deepEqual({ code, signal }, { code: 0, signal: null }, stoppingApi.output().slice(-3000));
     // The job was queued before the API went; the other API serves its result.
     assertCompleted(await pollUntilDone(api.baseUrl, AUTH, taskId, { timeoutMs: 120_000 }));
+  });
+
+  test('open event streams end at once on SIGTERM instead of holding the drain, and the API exits 0', async () => {
+    const stoppingApi = await cluster.startApi();
+    const response = await openEvents(stoppingApi.baseUrl, randomUUID(), TEST_TOKEN);
+    const events = serverSentEvents(response);
+    assert.equal((await events.next()).value?.event, 'pending', 'the stream is open and waiting');
+    const signalled = Date.now();
+    stoppingApi.child.kill('SIGTERM');
+    // The stream ends (without a final event: its client reconnects elsewhere and loses nothing).
+    assert.equal((await events.next()).done, true);
+    const { code } = await stoppingApi.exited;
+    assert.equal(code, 0, stoppingApi.output().slice(-3000));
+    const seconds = (Date.now() - signalled) / 1000;
+    assert.ok(seconds < 10, `exited ${seconds.toFixed(1)} s after SIGTERM (the drain lasts up to 15 s)`);
   });
 });
 

@@ -12,9 +12,11 @@ import {
   WhisperModel,
   loadBinding,
   setSpeechLogHandler,
+  type NewSegment,
   type SpeechLogLevel,
   type Transcription,
 } from '../../libs/speech';
+import type { NativeModel } from '../../libs/speech/native-types';
 import { models, skipUnlessPresent } from '../support/shared-files';
 import { toneSamples } from './synth';
 
@@ -65,11 +67,21 @@ describe('WhisperModel with the dummy tiny model', { skip: skipUnlessPresent(mod
     assert.ok(Object.isFrozen(model.info));
   });
 
-  test('transcribes into a well-formed result, progress rising to 100', async () => {
+  test('transcribes into a well-formed result, progress rising to 100, segments reported as emitted', async () => {
     const progress: number[] = [];
+    const emitted: NewSegment[] = [];
     const samples = toneSamples(3);
-    const result = await model.transcribe(samples, { ...FAST, onProgress: (p) => progress.push(p) });
+    const result = await model.transcribe(samples, {
+      ...FAST,
+      onProgress: (p) => progress.push(p),
+      onSegment: (segment) => emitted.push(segment),
+    });
     assertWellFormed(result, 3);
+    // The dummy model emits none; a real one emits each segment of the result, in order, before the end.
+    assert.deepEqual(
+      emitted,
+      result.segments.map(({ start, end, text }) => ({ start, end, text })),
+    );
     assert.equal(result.language, 'en');
     assert.deepEqual(result.speechRegions, []);
     assert.equal(progress.at(-1), 100);
@@ -169,6 +181,10 @@ describe('WhisperModel with the dummy tiny model', { skip: skipUnlessPresent(mod
     );
     await assert.rejects(model.transcribe(toneSamples(1), { temperature: 3 }), InvalidArgumentError);
     await assert.rejects(
+      model.transcribe(toneSamples(1), { onSegment: 'print' as never }),
+      /expected a function for onSegment/,
+    );
+    await assert.rejects(
       model.transcribe(toneSamples(1), { vad: { modelPath: path.join(work, 'missing-vad.bin') } }),
       ModelLoadError,
     );
@@ -178,6 +194,13 @@ describe('WhisperModel with the dummy tiny model', { skip: skipUnlessPresent(mod
   test('the addon itself refuses wrong types with JS errors, never a crash', () => {
     const binding = loadBinding();
     assert.throws(() => binding.transcribe({} as never, new Float32Array(10), {} as never), TypeError);
+    const handle = (model as unknown as { handle: NativeModel }).handle;
+    const options = { language: 'en', temperature: 0, temperatureIncrement: 0, noSpeechThreshold: 0.6 };
+    const native = { ...options, initialPrompt: '', threads: 1, tokenTimestamps: false };
+    assert.throws(
+      () => binding.transcribe(handle, new Float32Array(10), native, undefined, 42 as never),
+      /onSegment must be a function/,
+    );
     assert.throws(() => binding.modelInfo(null as never), TypeError);
     assert.throws(() => binding.loadModel(42 as never, {} as never), TypeError);
     assert.throws(() => binding.detectSpeech('x', new Int16Array(4) as never, { threads: 1 }), TypeError);

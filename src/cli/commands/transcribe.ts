@@ -24,6 +24,7 @@ import { positiveInteger, unitNumber } from '../support/option-parsers';
 import { configuredModelPath } from '../../config/model-discovery';
 import { writeOutput, writeWarnings } from '../support/output';
 import { ProgressBar } from '../support/progress-bar';
+import { segmentLine } from '../support/segment-line';
 import {
   addSpeakerOptions,
   hasSpeakerOptions,
@@ -157,10 +158,8 @@ async function transcribeFile(
     });
   }
 
-  const progress = new StageProgress(
-    stagePlan(diarizing),
-    new ProgressBar(process.stderr, options.progress ? {} : { enabled: false }),
-  );
+  const bar = new ProgressBar(process.stderr, options.progress ? {} : { enabled: false });
+  const progress = new StageProgress(stagePlan(diarizing), bar);
   const controller = new AbortController();
   const onSignal = (): void => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
@@ -199,7 +198,12 @@ async function transcribeFile(
         customSpelling,
         channelDiarization: Boolean(options.channels),
       },
-      { signal, onProgress: (stage, percent) => progress.report(stage, percent) },
+      {
+        signal,
+        onProgress: (stage, percent) => progress.report(stage, percent),
+        // On a terminal, the text as whisper.cpp writes it, above the bar (speakers come at the end).
+        onSegment: bar.enabled ? (segment) => bar.print(segmentLine(segment)) : undefined,
+      },
     ).catch((error: unknown) => {
       throw error instanceof EmptyAudioError ? new Error(`${file} holds no audio to transcribe`) : error;
     });

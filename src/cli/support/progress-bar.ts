@@ -50,9 +50,23 @@ export class ProgressBar {
     this.lastLabel = label;
     this.lastPercent = value;
     this.lastDrawAt = at;
-    const filled = Math.round((value / 100) * BAR_WIDTH);
+    this.draw(at);
+  }
+
+  /**
+   * Prints `line` (one line of output, such as a segment just transcribed) where the bar is, and
+   * draws the bar again below it: the lines scroll up while the bar stays on the last line.
+   */
+  print(line: string): void {
+    if (!this.enabled) return;
+    this.stream.write(`\r${line.padEnd(width(this.stream.columns))}\n`);
+    if (this.lastLabel !== null) this.draw(this.now());
+  }
+
+  private draw(at: number): void {
+    const filled = Math.round((this.lastPercent / 100) * BAR_WIDTH);
     const bar = `${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}`;
-    const line = `${label} [${bar}] ${String(value).padStart(3)}%  ${elapsed(at - this.startedAt)}`;
+    const line = `${this.lastLabel} [${bar}] ${String(this.lastPercent).padStart(3)}%  ${elapsed(at - this.startedAt)}`;
     this.stream.write(`\r${fit(line, this.stream.columns)}`);
     this.drawn = true;
   }
