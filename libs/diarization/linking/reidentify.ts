@@ -264,8 +264,7 @@ async function clusterGlobally(
       members[a].push(...members[b]);
     },
     (a, b, _cost, n) =>
-      finalStop(clusters[a], clusters[b], n) ||
-      (automatic(n) && meanSimilarity(a, b) < verifierStop),
+      finalStop(clusters[a], clusters[b], n) || (automatic(n) && meanSimilarity(a, b) < verifierStop),
     pause,
   );
   return clusters.filter((_, i) => owner[i] === i);
