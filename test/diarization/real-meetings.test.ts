@@ -10,12 +10,13 @@ import { fixtures, installedSegmentationModel, skipUnlessPresent } from '../supp
  * The embedding-free default on real meetings, scored as sets (aggregate DER: total error time over
  * total reference speech, collar 0, overlap scored), with the reference count given and automatic.
  * The limits are the levels reached with the float-SincNet graph when this was written (set A 37.1 /
- * 40.1 %, miss 22.1 / 23.4 %; set B 16.8 %, miss 5.3 %) plus a small margin, so that a regression
- * fails; they are not per-file targets.
+ * 38.1 %, miss 22.1 / 22.8 %; set B 16.8 %, miss 5.3 %) plus a small margin, so that a regression
+ * fails; they are not per-file targets. (Automatic on set A was 40.1 % before the verifier could stop
+ * the last agglomeration: this limit fails there.)
  */
 const AMI_CLIPS = Array.from({ length: 10 }, (_, i) => fixtures.real(`ami/ami-trn0${i}`));
 const SETS = [
-  { name: 'real/ami (ten 30-s AMI clips)', stems: AMI_CLIPS, given: 0.39, automatic: 0.42, miss: 0.25 },
+  { name: 'real/ami (ten 30-s AMI clips)', stems: AMI_CLIPS, given: 0.39, automatic: 0.4, miss: 0.25 },
   {
     name: 'real/ami-dev00 + real/pyannote-sample',
     stems: [fixtures.real('ami-dev00'), fixtures.real('pyannote-sample')],

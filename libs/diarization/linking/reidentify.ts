@@ -33,6 +33,13 @@ export interface ReidentifyOptions {
   verifier?: ModelVerifier;
   /** Weight of the verifier's dissimilarity (0..1) against ΔBIC per frame in that agglomeration (default 1). */
   verifierWeight?: number;
+  /**
+   * With an automatic count, the last agglomeration also stops when the verifier finds the closest
+   * pair more different than alike (similarity below this; default 0.5). The model's errors are
+   * fusions (two voices called one), so its "different" is the verdict to trust: on real meetings
+   * MFCC statistics merged speakers the model kept apart.
+   */
+  verifierStopSimilarity?: number;
   /** Checked whenever the linking pauses for the event loop; a fired signal rejects with AbortError. */
   signal?: AbortSignal;
 }
@@ -223,6 +230,9 @@ async function clusterGlobally(
     }
     clusters = reduced;
   }
+  // The automatic count decides this merge (no exact count, and the bounds allow stopping here).
+  const automatic = (n: number): boolean =>
+    bounds.exact === undefined && n > Math.max(1, bounds.min) && n <= bounds.max;
   const finalStop = (a: Cluster, b: Cluster, n: number): boolean => {
     if (bounds.exact !== undefined) return n <= bounds.exact;
     if (n <= Math.max(1, bounds.min)) return true;
@@ -233,6 +243,7 @@ async function clusterGlobally(
   // The last few clusters are ordered by ΔBIC per frame plus how different the segmentation model
   // finds them when it hears both in one window (average over their starting clusters' pairs).
   const verifierWeight = options.verifierWeight ?? 1;
+  const verifierStop = options.verifierStopSimilarity ?? 0.5;
   const n0 = clusters.length;
   const similarity = await options.verifier.similarities(clusters.map(spansOf), pause);
   const members = clusters.map((_, i) => [i]);
@@ -252,7 +263,8 @@ async function clusterGlobally(
       merge(a, b);
       members[a].push(...members[b]);
     },
-    (a, b, _cost, n) => finalStop(clusters[a], clusters[b], n),
+    (a, b, _cost, n) =>
+      finalStop(clusters[a], clusters[b], n) || (automatic(n) && meanSimilarity(a, b) < verifierStop),
     pause,
   );
   return clusters.filter((_, i) => owner[i] === i);
