@@ -15,6 +15,7 @@ import { DiarizationEngine } from '../../src/diarization/diarization-engine';
 import { ResultsModule } from '../../src/results/results.module';
 import { SpeechEngine } from '../../src/speech/speech-engine';
 import { TranscriptionModule } from '../../src/transcription/transcription.module';
+import { WebhooksModule } from '../../src/webhooks/webhooks.module';
 import { UnavailableDiarizationEngine } from '../app/support/substitute-engines';
 import { EnergySpeechEngine, rmsDb } from '../support/energy-speech-engine';
 import { fixtures, models, skipUnlessPresent } from '../support/shared-files';
@@ -237,6 +238,7 @@ describe('words through HTTP and Redis with a stand-in Whisper (API process + wo
       imports: [
         WorkerConfigModule,
         TranscriptionModule.register({ api: false, worker: true }),
+        WebhooksModule.forRole({ api: false, worker: true }),
         ResultsModule,
       ],
     })

@@ -1,16 +1,10 @@
-import {
-  CallbackAuthHeaderNameField,
-  CallbackAuthHeaderValueField,
-} from '../../webhooks/callback-auth-header.fields';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { DeleteAfterField } from '../../tasks/delete-after.field';
-import { AudioUrlField } from '../../upload/audio-url.field';
-import { CallbackUrlField } from '../../webhooks/callback-url.field';
 import { ChannelDiarizationField } from './channel-diarization.field';
 import { OptionalSpeakerCountField } from './form-fields';
+import { SubmissionOptionsDto } from './submission-options.dto';
 
 /** POST /diarize's form: speaker turns only, the speaker count automatic unless given. */
-export class DiarizeRequestDto {
+export class DiarizeRequestDto extends SubmissionOptionsDto {
   // Optional since audio_url may stand in for it (exactly one of them is required).
   @ApiPropertyOptional({
     type: 'string',
@@ -30,21 +24,6 @@ export class DiarizeRequestDto {
 
   @OptionalSpeakerCountField('max_speakers', 'At most this many speakers (automatic count only)')
   max_speakers?: number;
-
-  @CallbackUrlField()
-  callback_url?: string;
-
-  @CallbackAuthHeaderNameField()
-  callback_auth_header_name?: string;
-
-  @CallbackAuthHeaderValueField()
-  callback_auth_header_value?: string;
-
-  @DeleteAfterField()
-  delete_after?: number;
-
-  @AudioUrlField()
-  audio_url?: string;
 
   @ChannelDiarizationField(true)
   channel_diarization?: boolean;

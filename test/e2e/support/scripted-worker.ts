@@ -7,6 +7,7 @@ import { AppConfig } from '../../../src/config/app-config';
 import { validateEnv } from '../../../src/config/env.validation';
 import { SpeechEngine } from '../../../src/speech/speech-engine';
 import { TranscriptionModule } from '../../../src/transcription/transcription.module';
+import { WebhooksModule } from '../../../src/webhooks/webhooks.module';
 import { fixtureTurns, ScriptedSpeechEngine } from '../../app/support/substitute-engines';
 import { models } from '../../support/shared-files';
 import { TEST_REDIS_URL } from './server-process';
@@ -68,7 +69,11 @@ export async function startScriptedWorker(
   @Module({ providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] })
   class WorkerConfigModule {}
   const moduleRef = await Test.createTestingModule({
-    imports: [WorkerConfigModule, TranscriptionModule.register({ api: false, worker: true })],
+    imports: [
+      WorkerConfigModule,
+      TranscriptionModule.register({ api: false, worker: true }),
+      WebhooksModule.forRole({ api: false, worker: true }),
+    ],
   })
     .overrideProvider(SpeechEngine)
     .useValue(speech)
