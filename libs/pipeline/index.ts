@@ -2,6 +2,14 @@
 export type { AudioDecoder, DecodeRequest, DiarizationEngine, SpeechEngine, SpeechRequest } from './ports';
 export type { SpeakerTurns, Transcript } from './transcript';
 export { DiarizationUnavailableError, EmptyAudioError } from './errors';
+export {
+  DIARIZE_ALONGSIDE_MODES,
+  MIN_CORES_ALONGSIDE,
+  planStageSchedule,
+  type CoreBudget,
+  type DiarizeAlongsideMode,
+  type StageSchedule,
+} from './stage-schedule';
 export { overallPercent, PIPELINE_STAGES, type PipelineStage, type StagePlan } from './stages';
 export {
   diarizeSpeakerTurns,

@@ -8,6 +8,7 @@ import {
 import type { Transcription } from '../speech';
 import { DiarizationUnavailableError, EmptyAudioError } from './errors';
 import type { AudioDecoder, DiarizationEngine, SpeechEngine } from './ports';
+import { sideBySide } from './side-by-side';
 import type { PipelineStage } from './stages';
 import type { SpeakerTurns, Transcript } from './transcript';
 
@@ -32,6 +33,11 @@ export interface WhoSaidWhatOptions {
   initialPrompt?: string;
   /** Exact count or bounds; precedence is libs/diarization's resolveSpeakerBounds. */
   speakers?: SpeakerCountOptions;
+  /**
+   * Diarize while Whisper transcribes (planStageSchedule decides where that pays); the result is
+   * the same as one after the other. Default false.
+   */
+  diarizeAlongside?: boolean;
 }
 
 export interface PipelineHooks {
@@ -44,8 +50,9 @@ export interface PipelineHooks {
 export const NO_DIARIZATION_WARNING = 'no speaker diarization installed: every word is given to speaker 0';
 
 /**
- * Who said what: decode -> transcribe -> diarize (where an engine is given) -> give each word the
- * speaker overlapping it most -> join consecutive words of one speaker. The server's worker and the
+ * Who said what: decode -> transcribe -> diarize (where an engine is given; optionally while
+ * transcribing) -> give each word the speaker overlapping it most -> join consecutive words of one
+ * speaker. The decoded samples are one array that both engines read. The server's worker and the
  * CLI both run this; they differ only in how they report progress and render the transcript.
  */
 export async function transcribeWhoSaidWhat(
@@ -54,39 +61,41 @@ export async function transcribeWhoSaidWhat(
   options: WhoSaidWhatOptions,
   hooks: PipelineHooks = {},
 ): Promise<Transcript> {
-  const { signal } = hooks;
   const report = hooks.onProgress ?? (() => undefined);
   const samples = await decode(input, engines.decoder, hooks);
+  hooks.signal?.throwIfAborted();
+  const durationSeconds = samples.length / PIPELINE_SAMPLE_RATE;
+  const diarizationEngine = engines.diarization;
+  let transcription: Transcription;
+  let diarization: Pick<Diarization, 'turns' | 'exclusiveTurns'> | null = null;
+  if (!diarizationEngine) {
+    transcription = await transcribe(samples, engines.speech, options, hooks);
+  } else if (options.diarizeAlongside) {
+    ({ transcription, diarization } = await sideBySide(
+      (signal, onProgress) => transcribe(samples, engines.speech, options, { signal, onProgress }),
+      (signal, onProgress) => diarize(samples, diarizationEngine, options.speakers, { signal, onProgress }),
+      hooks,
+    ));
+  } else {
+    transcription = await transcribe(samples, engines.speech, options, hooks);
+    diarization = await diarize(samples, diarizationEngine, options.speakers, hooks);
+  }
 
-  signal?.throwIfAborted();
-  report('transcribing', 0);
-  const transcription = await engines.speech.transcribe(samples, {
-    language: options.language,
-    temperature: options.temperature,
-    noSpeechThreshold: options.noSpeechThreshold,
-    initialPrompt: options.initialPrompt,
-    signal,
-    onProgress: (percent) => report('transcribing', percent),
-  });
-  signal?.throwIfAborted();
-
+  report('combining', 0);
   const transcript: Transcript = {
     language: transcription.language,
-    durationSeconds: samples.length / PIPELINE_SAMPLE_RATE,
+    durationSeconds,
     segments: transcription.segments,
     utterances: [],
     turns: null,
     speechRegions: transcription.speechRegions,
     warnings: [],
   };
-  if (!engines.diarization) {
-    report('combining', 0);
+  if (!diarization) {
     transcript.utterances = speakerZeroUtterances(transcription);
     transcript.warnings.push(NO_DIARIZATION_WARNING);
     return transcript;
   }
-  const diarization = await diarize(samples, engines.diarization, options.speakers, hooks);
-  report('combining', 0);
   const words = transcription.segments.flatMap((segment) => segment.words);
   transcript.utterances = groupUtterances(assignSpeakers(words, diarization.exclusiveTurns));
   transcript.turns = diarization.turns;
@@ -131,6 +140,26 @@ async function decode(input: AudioInput, decoder: AudioDecoder, hooks: PipelineH
   if (samples.length === 0) throw new EmptyAudioError();
   hooks.onProgress?.('decoding', 100);
   return samples;
+}
+
+async function transcribe(
+  samples: Float32Array,
+  engine: SpeechEngine,
+  options: WhoSaidWhatOptions,
+  { signal, onProgress }: PipelineHooks,
+): Promise<Transcription> {
+  signal?.throwIfAborted();
+  onProgress?.('transcribing', 0);
+  const transcription = await engine.transcribe(samples, {
+    language: options.language,
+    temperature: options.temperature,
+    noSpeechThreshold: options.noSpeechThreshold,
+    initialPrompt: options.initialPrompt,
+    signal,
+    onProgress: (percent) => onProgress?.('transcribing', percent),
+  });
+  signal?.throwIfAborted();
+  return transcription;
 }
 
 async function diarize(

@@ -14,6 +14,7 @@ import type {
   Transcription,
 } from './types';
 import { findSpeech, toSeconds } from './speech-detection';
+import { releaseSamples } from './releasable-samples';
 import { compactSpeech, SAMPLE_RATE, toOriginalSeconds } from './vad-regions';
 import { groupWords, toWord } from './words';
 
@@ -129,16 +130,16 @@ export class WhisperModel {
       return { language: prepared.requestedLanguage ?? '', segments: [], speechRegions: [] };
 
     const compacted = compactSpeech(audio, regions);
-    const raw = await awaitNativeJob(
-      this.binding.transcribe(
-        handle,
-        compacted.samples,
-        prepared.native,
-        progress.scaled(VAD_PROGRESS_SHARE, 100),
-      ),
-      signal,
-      track,
+    const job = this.binding.transcribe(
+      handle,
+      compacted.samples,
+      prepared.native,
+      progress.scaled(VAD_PROGRESS_SHARE, 100),
     );
+    // The addon has copied the speech: this copy would otherwise live as long as Whisper runs,
+    // through its peak (its own copy, a padded one and the spectrogram), waiting for the collector.
+    releaseSamples(compacted.samples);
+    const raw = await awaitNativeJob(job, signal, track);
     return this.toTranscription(
       raw,
       prepared,

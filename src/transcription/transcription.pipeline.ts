@@ -7,6 +7,7 @@ import {
   transcribeWhoSaidWhat,
 } from '../../libs/pipeline';
 import { AudioDecoder } from '../audio/audio-decoder';
+import { AppConfig } from '../config/app-config';
 import { DiarizationEngine } from '../diarization/diarization-engine';
 import type { JobData, Stage } from '../jobs/job-catalogue';
 import type { JobRecord } from '../jobs/job-record';
@@ -18,7 +19,7 @@ export interface PipelineHooks {
   report: (stage: Stage, percent: number) => void;
 }
 
-/** Transcription dominates the time. */
+/** Transcription dominates the time (side by side, `diarizing` is only what is left after Whisper). */
 const TRANSCRIBE_PLAN: StagePlan<PipelineStage> = {
   decoding: [0, 5],
   transcribing: [5, 75],
@@ -51,6 +52,7 @@ export class TranscriptionPipeline {
     private readonly speech: SpeechEngine,
     private readonly diarization: DiarizationEngine,
     private readonly decoder: AudioDecoder,
+    private readonly config: AppConfig,
   ) {}
 
   async run(job: JobData, hooks: PipelineHooks): Promise<CompletedRecord> {
@@ -75,7 +77,7 @@ export class TranscriptionPipeline {
         const transcript = await transcribeWhoSaidWhat(
           input,
           engines,
-          { ...job.whisper, speakers },
+          { ...job.whisper, speakers, diarizeAlongside: this.config.jobs.diarizeAlongside },
           { signal: hooks.signal, onProgress: contractProgress(TRANSCRIBE_PLAN, hooks.report) },
         );
         return { status: 'completed', kind: 'transcript', transcript, wordTimestamps: job.wordTimestamps };

@@ -1,0 +1,163 @@
+/**
+ * Job time with diarization one after transcription vs alongside it (DIARIZE_ALONGSIDE), on the
+ * worker-rss bench's file (real speech looped to an hour), through the pipeline the worker runs
+ * (decode, VAD + whisper.cpp, segmentation + linking, combining), in one process. Four settings:
+ * this machine's 2 cores one after the other (what `auto` picks here) and side by side (`on`), and
+ * the threads planStageSchedule gives a 4-core box, one after the other (4 + 4, each stage alone
+ * on the cores) and side by side (`auto` there: Whisper 3 + diarization 1). On fewer than 4 real
+ * cores the 4-core rows only show the cost of the split, not the gain.
+ *   node dist/bench/diarize-alongside.js [--minutes 60] [--only 2-cores,4-cores]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ffmpegAudioDecoder, writeWavFile } from '../libs/audio';
+import { Diarizer } from '../libs/diarization';
+import {
+  planStageSchedule,
+  type DiarizeAlongsideMode,
+  type PipelineStage,
+  type Transcript,
+  transcribeWhoSaidWhat,
+} from '../libs/pipeline';
+import { WhisperModel } from '../libs/speech';
+import { argument, benchFiles, requireFiles } from './api-support';
+import { speechAudio } from './speech-support';
+
+interface Setting {
+  label: string;
+  box: '2-cores' | '4-cores';
+  mode: DiarizeAlongsideMode;
+  cores: number;
+}
+
+const SETTINGS: Setting[] = [
+  { label: '2 cores, one after the other (auto)', box: '2-cores', mode: 'off', cores: 2 },
+  { label: '2 cores, side by side (on)', box: '2-cores', mode: 'on', cores: 2 },
+  { label: '4-core threads, one after the other', box: '4-cores', mode: 'off', cores: 4 },
+  { label: '4-core threads, side by side (auto)', box: '4-cores', mode: 'auto', cores: 4 },
+];
+
+interface Measured {
+  setting: Setting;
+  whisperThreads: number;
+  diarizationThreads: number;
+  diarizeAlongside: boolean;
+  seconds: number;
+  /** Seconds from the job's start to each stage's first report. */
+  stageStarts: Partial<Record<PipelineStage, number>>;
+  transcript: Transcript;
+}
+
+async function runOnce(model: WhisperModel, wav: string, setting: Setting): Promise<Measured> {
+  const schedule = planStageSchedule(setting.mode, {
+    cores: setting.cores,
+    jobs: 1,
+    whisperOnGpu: false,
+    diarizationOnGpu: false,
+  });
+  const diarizer = await Diarizer.create({
+    segmentationModelPath: benchFiles.segmentation,
+    threads: schedule.diarizationThreads,
+  });
+  try {
+    const stageStarts: Measured['stageStarts'] = {};
+    const started = performance.now();
+    const transcript = await transcribeWhoSaidWhat(
+      { filePath: wav },
+      {
+        decoder: ffmpegAudioDecoder,
+        speech: {
+          transcribe: (samples, request) =>
+            model.transcribe(samples, {
+              ...request,
+              threads: schedule.whisperThreads,
+              vad: { modelPath: benchFiles.vad },
+              wordTimestamps: true,
+            }),
+        },
+        diarization: diarizer,
+      },
+      { language: 'en', speakers: { numSpeakers: 2 }, diarizeAlongside: schedule.diarizeAlongside },
+      {
+        onProgress: (stage) => {
+          stageStarts[stage] ??= (performance.now() - started) / 1000;
+        },
+      },
+    );
+    return { setting, ...schedule, seconds: (performance.now() - started) / 1000, stageStarts, transcript };
+  } finally {
+    await diarizer.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const minutes = argument('minutes', 60);
+  const onlyIndex = process.argv.indexOf('--only');
+  const boxes = onlyIndex >= 0 ? process.argv[onlyIndex + 1].split(',') : ['2-cores', '4-cores'];
+  requireFiles(benchFiles.whisper, benchFiles.vad, benchFiles.segmentation);
+  const work = mkdtempSync(path.join(os.tmpdir(), 'diarize-alongside-'));
+  const wav = path.join(work, 'long.wav');
+  writeWavFile(wav, speechAudio(minutes * 60));
+  const model = await WhisperModel.load({ modelPath: benchFiles.whisper });
+  const results: Measured[] = [];
+  try {
+    console.log(`${minutes} min of speech; this machine has ${os.availableParallelism()} cores`);
+    for (const setting of SETTINGS.filter((s) => boxes.includes(s.box))) {
+      const measured = await runOnce(model, wav, setting);
+      results.push(measured);
+      const reference = results.find((r) => r.setting.box === setting.box) as Measured;
+      const same = JSON.stringify(measured.transcript) === JSON.stringify(reference.transcript);
+      const at = (stage: PipelineStage): string => measured.stageStarts[stage]?.toFixed(1) ?? '-';
+      console.log(
+        `${setting.label.padEnd(40)} Whisper ${measured.whisperThreads} + diarization ` +
+          `${measured.diarizationThreads} threads: ${measured.seconds.toFixed(1)} s ` +
+          `(transcribing from ${at('transcribing')} s, diarizing ${at('diarizing')} s, ` +
+          `combining ${at('combining')} s)` +
+          (measured === reference
+            ? ''
+            : `; x${(measured.seconds / reference.seconds).toFixed(2)} of the row above, same transcript: ${same ? 'yes' : 'NO'}`),
+      );
+    }
+  } finally {
+    await model.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+  const row = (box: string, alongside: boolean): Measured | undefined =>
+    results.find((r) => r.setting.box === box && r.diarizeAlongside === alongside);
+  const ratio = (box: string): number | null => {
+    const sequential = row(box, false);
+    const overlapped = row(box, true);
+    return sequential && overlapped ? overlapped.seconds / sequential.seconds : null;
+  };
+  const identical = results.every((r) => {
+    const reference = row(r.setting.box, false);
+    return !reference || JSON.stringify(r.transcript) === JSON.stringify(reference.transcript);
+  });
+  // One machine-readable line last, for bench/run-all.ts.
+  console.log(
+    JSON.stringify({
+      bench: 'diarize-alongside',
+      minutes,
+      cores: os.availableParallelism(),
+      rows: results.map((r) => ({
+        setting: r.setting.label,
+        whisperThreads: r.whisperThreads,
+        diarizationThreads: r.diarizationThreads,
+        diarizeAlongside: r.diarizeAlongside,
+        seconds: r.seconds,
+        stageStarts: r.stageStarts,
+      })),
+      alongsideOverSequential2Cores: ratio('2-cores'),
+      alongsideOverSequential4CoreThreads: ratio('4-cores'),
+      identical,
+      pass: identical,
+    }),
+  );
+  if (!identical) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
