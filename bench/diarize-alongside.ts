@@ -78,7 +78,13 @@ async function runOnce(model: WhisperModel, wav: string, setting: Setting): Prom
         },
         diarization: diarizer,
       },
-      { language: 'en', speakers: { numSpeakers: 2 }, diarizeAlongside: schedule.diarizeAlongside },
+      {
+        language: 'en',
+        speakers: { numSpeakers: 2 },
+        diarizeAlongside: schedule.diarizeAlongside,
+        // As the worker does: one after the other, the PCM waits on disk while Whisper runs.
+        parkSamplesIn: path.dirname(wav),
+      },
       {
         onProgress: (stage) => {
           stageStarts[stage] ??= (performance.now() - started) / 1000;

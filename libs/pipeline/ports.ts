@@ -4,7 +4,13 @@ import type { TranscribeOptions, Transcription } from '../speech';
 /** What the pipeline asks of speech recognition; the rest (threads, VAD, GPU) is the engine's own setup. */
 export type SpeechRequest = Pick<
   TranscribeOptions,
-  'language' | 'temperature' | 'noSpeechThreshold' | 'initialPrompt' | 'onProgress' | 'signal'
+  | 'language'
+  | 'temperature'
+  | 'noSpeechThreshold'
+  | 'initialPrompt'
+  | 'onProgress'
+  | 'signal'
+  | 'onSamplesConsumed'
 >;
 
 /** Speech recognition: whisper.cpp (libs/speech) in production, a scripted stand-in in tests. */
@@ -24,6 +30,8 @@ export interface DecodeRequest {
   sampleRate: number;
   /** Aborting stops the decoder and rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Samples whose memory can be freed at once (libs/audio releasableSamples), to be parked on disk. */
+  releasable?: boolean;
 }
 
 /** Any container to mono float32 PCM: ffmpeg (libs/audio's ffmpegAudioDecoder) in production. */

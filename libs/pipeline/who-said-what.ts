@@ -8,6 +8,7 @@ import {
 import type { Transcription } from '../speech';
 import { DiarizationUnavailableError, EmptyAudioError } from './errors';
 import type { AudioDecoder, DiarizationEngine, SpeechEngine } from './ports';
+import { SamplesOnDisk } from './samples-on-disk';
 import { sideBySide } from './side-by-side';
 import type { PipelineStage } from './stages';
 import type { SpeakerTurns, Transcript } from './transcript';
@@ -38,6 +39,11 @@ export interface WhoSaidWhatOptions {
    * the same as one after the other. Default false.
    */
   diarizeAlongside?: boolean;
+  /**
+   * One after the other: a folder on disk where the decoded audio waits while Whisper runs, its
+   * memory freed meanwhile (an unnamed file, read back for diarization). Absent: it stays in memory.
+   */
+  parkSamplesIn?: string | null;
 }
 
 export interface PipelineHooks {
@@ -62,10 +68,12 @@ export async function transcribeWhoSaidWhat(
   hooks: PipelineHooks = {},
 ): Promise<Transcript> {
   const report = hooks.onProgress ?? (() => undefined);
-  const samples = await decode(input, engines.decoder, hooks);
+  const diarizationEngine = engines.diarization;
+  // One after the other, diarization's audio can wait on disk while Whisper runs.
+  const parkIn = diarizationEngine && !options.diarizeAlongside ? (options.parkSamplesIn ?? null) : null;
+  const samples = await decode(input, engines.decoder, hooks, parkIn !== null);
   hooks.signal?.throwIfAborted();
   const durationSeconds = samples.length / PIPELINE_SAMPLE_RATE;
-  const diarizationEngine = engines.diarization;
   let transcription: Transcription;
   let diarization: Pick<Diarization, 'turns' | 'exclusiveTurns'> | null = null;
   if (!diarizationEngine) {
@@ -77,8 +85,20 @@ export async function transcribeWhoSaidWhat(
       hooks,
     ));
   } else {
-    transcription = await transcribe(samples, engines.speech, options, hooks);
-    diarization = await diarize(samples, diarizationEngine, options.speakers, hooks);
+    const parking: { parked: SamplesOnDisk | null } = { parked: null };
+    const park =
+      parkIn === null
+        ? undefined
+        : async (): Promise<void> => {
+            parking.parked = await SamplesOnDisk.park(samples, parkIn);
+          };
+    try {
+      transcription = await transcribe(samples, engines.speech, options, hooks, park);
+      const audio = parking.parked ? await parking.parked.restore() : samples;
+      diarization = await diarize(audio, diarizationEngine, options.speakers, hooks);
+    } finally {
+      await parking.parked?.close();
+    }
   }
 
   report('combining', 0);
@@ -131,12 +151,21 @@ export function speakerZeroUtterances(transcription: Pick<Transcription, 'segmen
   }));
 }
 
-async function decode(input: AudioInput, decoder: AudioDecoder, hooks: PipelineHooks): Promise<Float32Array> {
+async function decode(
+  input: AudioInput,
+  decoder: AudioDecoder,
+  hooks: PipelineHooks,
+  releasable = false,
+): Promise<Float32Array> {
   hooks.onProgress?.('decoding', 0);
   const samples =
     'samples' in input
       ? input.samples
-      : await decoder.decode(input.filePath, { sampleRate: PIPELINE_SAMPLE_RATE, signal: hooks.signal });
+      : await decoder.decode(input.filePath, {
+          sampleRate: PIPELINE_SAMPLE_RATE,
+          signal: hooks.signal,
+          releasable,
+        });
   if (samples.length === 0) throw new EmptyAudioError();
   hooks.onProgress?.('decoding', 100);
   return samples;
@@ -147,6 +176,7 @@ async function transcribe(
   engine: SpeechEngine,
   options: WhoSaidWhatOptions,
   { signal, onProgress }: PipelineHooks,
+  onSamplesConsumed?: () => Promise<void>,
 ): Promise<Transcription> {
   signal?.throwIfAborted();
   onProgress?.('transcribing', 0);
@@ -157,6 +187,7 @@ async function transcribe(
     initialPrompt: options.initialPrompt,
     signal,
     onProgress: (percent) => onProgress?.('transcribing', percent),
+    onSamplesConsumed,
   });
   signal?.throwIfAborted();
   return transcription;

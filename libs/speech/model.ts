@@ -14,7 +14,7 @@ import type {
   Transcription,
 } from './types';
 import { findSpeech, toSeconds } from './speech-detection';
-import { releaseSamples } from './releasable-samples';
+import { releaseSamples } from '../audio';
 import { compactSpeech, SAMPLE_RATE, toOriginalSeconds } from './vad-regions';
 import { groupWords, toWord } from './words';
 
@@ -116,11 +116,16 @@ export class WhisperModel {
     const { vad, signal } = prepared;
 
     if (!vad) {
-      const raw = await awaitNativeJob(
-        this.binding.transcribe(handle, audio, prepared.native, (p) => progress.report(p)),
-        signal,
-        track,
-      );
+      const job = this.binding.transcribe(handle, audio, prepared.native, (p) => progress.report(p));
+      const result = awaitNativeJob(job, signal, track);
+      result.catch(() => undefined); // awaited below, once the caller has been told
+      try {
+        await prepared.onSamplesConsumed?.();
+      } catch (error) {
+        job.abort();
+        throw error;
+      }
+      const raw = await result;
       return this.toTranscription(raw, prepared, (cs) => roundMs(cs / 100), []);
     }
 
@@ -130,6 +135,8 @@ export class WhisperModel {
       return { language: prepared.requestedLanguage ?? '', segments: [], speechRegions: [] };
 
     const compacted = compactSpeech(audio, regions);
+    await prepared.onSamplesConsumed?.();
+    if (signal?.aborted) throw abortErrorFor(signal);
     const job = this.binding.transcribe(
       handle,
       compacted.samples,

@@ -13,6 +13,7 @@ export interface PreparedTranscribe {
   vad: (VadParameters & { modelPath: string }) | null;
   onProgress: ((percent: number) => void) | undefined;
   signal: AbortSignal | undefined;
+  onSamplesConsumed: (() => void | Promise<void>) | undefined;
 }
 
 export const DEFAULT_THREADS = Math.max(1, Math.min(4, os.availableParallelism()));
@@ -134,6 +135,9 @@ export function prepareTranscribe(options: TranscribeOptions | undefined): Prepa
   if (record.signal !== undefined && !(record.signal instanceof AbortSignal)) {
     throw invalid('signal', 'an AbortSignal', record.signal);
   }
+  if (record.onSamplesConsumed !== undefined && typeof record.onSamplesConsumed !== 'function') {
+    throw invalid('onSamplesConsumed', 'a function', record.onSamplesConsumed);
+  }
   const wordTimestamps = optionalBoolean('wordTimestamps', record.wordTimestamps, true);
   return {
     native: {
@@ -150,5 +154,6 @@ export function prepareTranscribe(options: TranscribeOptions | undefined): Prepa
     vad: prepareVad(record.vad),
     onProgress: record.onProgress as ((percent: number) => void) | undefined,
     signal: record.signal as AbortSignal | undefined,
+    onSamplesConsumed: record.onSamplesConsumed as PreparedTranscribe['onSamplesConsumed'],
   };
 }

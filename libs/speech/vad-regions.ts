@@ -4,7 +4,7 @@
  * times in that audio back to times in the original.
  */
 
-import { releasableSamples } from './releasable-samples';
+import { releasableSamples } from '../audio';
 
 export const SAMPLE_RATE = 16000;
 

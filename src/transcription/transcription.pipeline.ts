@@ -77,7 +77,13 @@ export class TranscriptionPipeline {
         const transcript = await transcribeWhoSaidWhat(
           input,
           engines,
-          { ...job.whisper, speakers, diarizeAlongside: this.config.jobs.diarizeAlongside },
+          {
+            ...job.whisper,
+            speakers,
+            diarizeAlongside: this.config.jobs.diarizeAlongside,
+            // Beside the uploads (storage, not memory) the PCM waits while Whisper runs.
+            parkSamplesIn: this.config.upload.dir,
+          },
           { signal: hooks.signal, onProgress: contractProgress(TRANSCRIBE_PLAN, hooks.report) },
         );
         return { status: 'completed', kind: 'transcript', transcript, wordTimestamps: job.wordTimestamps };

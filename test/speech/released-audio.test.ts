@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { readWavFile } from '../../libs/audio';
+import { readWavFile, releasableSamples, releaseSamples } from '../../libs/audio';
 import { loadBinding, WhisperModel } from '../../libs/speech';
-import { releasableSamples, releaseSamples } from '../../libs/speech/releasable-samples';
 import { fixtures, models, skipUnlessPresent } from '../support/shared-files';
 
 const WAV = fixtures.audio('conv-en-2spk.wav');
