@@ -6,7 +6,8 @@
  * the threads planStageSchedule gives a 4-core box, one after the other (4 + 4, each stage alone
  * on the cores) and side by side (`auto` there: Whisper 3 + diarization 1). On fewer than 4 real
  * cores the 4-core rows only show the cost of the split, not the gain.
- *   node dist/bench/diarize-alongside.js [--minutes 60] [--only 2-cores,4-cores]
+ * Settings run round robin (--repeats) and each is reported by its median run.
+ *   node dist/bench/diarize-alongside.js [--minutes 60] [--repeats 1] [--only 2-cores,4-cores]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -99,35 +100,49 @@ async function runOnce(model: WhisperModel, wav: string, setting: Setting): Prom
 
 async function main(): Promise<void> {
   const minutes = argument('minutes', 60);
+  const repeats = argument('repeats', 1);
   const onlyIndex = process.argv.indexOf('--only');
   const boxes = onlyIndex >= 0 ? process.argv[onlyIndex + 1].split(',') : ['2-cores', '4-cores'];
+  const settings = SETTINGS.filter((s) => boxes.includes(s.box));
   requireFiles(benchFiles.whisper, benchFiles.vad, benchFiles.segmentation);
   const work = mkdtempSync(path.join(os.tmpdir(), 'diarize-alongside-'));
   const wav = path.join(work, 'long.wav');
   writeWavFile(wav, speechAudio(minutes * 60));
   const model = await WhisperModel.load({ modelPath: benchFiles.whisper });
-  const results: Measured[] = [];
+  const runs: Measured[] = [];
   try {
     console.log(`${minutes} min of speech; this machine has ${os.availableParallelism()} cores`);
-    for (const setting of SETTINGS.filter((s) => boxes.includes(s.box))) {
-      const measured = await runOnce(model, wav, setting);
-      results.push(measured);
-      const reference = results.find((r) => r.setting.box === setting.box) as Measured;
-      const same = JSON.stringify(measured.transcript) === JSON.stringify(reference.transcript);
-      const at = (stage: PipelineStage): string => measured.stageStarts[stage]?.toFixed(1) ?? '-';
-      console.log(
-        `${setting.label.padEnd(40)} Whisper ${measured.whisperThreads} + diarization ` +
-          `${measured.diarizationThreads} threads: ${measured.seconds.toFixed(1)} s ` +
-          `(transcribing from ${at('transcribing')} s, diarizing ${at('diarizing')} s, ` +
-          `combining ${at('combining')} s)` +
-          (measured === reference
-            ? ''
-            : `; x${(measured.seconds / reference.seconds).toFixed(2)} of the row above, same transcript: ${same ? 'yes' : 'NO'}`),
-      );
+    // Round robin, so that a change in the machine's load falls on every setting alike.
+    for (let round = 0; round < repeats; round++) {
+      for (const setting of settings) {
+        const measured = await runOnce(model, wav, setting);
+        runs.push(measured);
+        const at = (stage: PipelineStage): string => measured.stageStarts[stage]?.toFixed(1) ?? '-';
+        console.log(
+          `${setting.label.padEnd(40)} Whisper ${measured.whisperThreads} + diarization ` +
+            `${measured.diarizationThreads} threads: ${measured.seconds.toFixed(1)} s ` +
+            `(transcribing from ${at('transcribing')} s, diarizing ${at('diarizing')} s, ` +
+            `combining ${at('combining')} s)`,
+        );
+      }
     }
   } finally {
     await model.close();
     rmSync(work, { recursive: true, force: true });
+  }
+  // Each setting's median run.
+  const results = settings.map((setting) => {
+    const mine = runs.filter((r) => r.setting === setting).sort((a, b) => a.seconds - b.seconds);
+    return mine[Math.floor((mine.length - 1) / 2)];
+  });
+  for (const measured of results) {
+    const reference = results.find((r) => r.setting.box === measured.setting.box) as Measured;
+    console.log(
+      `median ${measured.setting.label.padEnd(40)} ${measured.seconds.toFixed(1)} s` +
+        (measured === reference
+          ? ''
+          : `, x${(measured.seconds / reference.seconds).toFixed(2)} of one after the other`),
+    );
   }
   const row = (box: string, alongside: boolean): Measured | undefined =>
     results.find((r) => r.setting.box === box && r.diarizeAlongside === alongside);
@@ -136,7 +151,7 @@ async function main(): Promise<void> {
     const overlapped = row(box, true);
     return sequential && overlapped ? overlapped.seconds / sequential.seconds : null;
   };
-  const identical = results.every((r) => {
+  const identical = runs.every((r) => {
     const reference = row(r.setting.box, false);
     return !reference || JSON.stringify(r.transcript) === JSON.stringify(reference.transcript);
   });
@@ -145,6 +160,7 @@ async function main(): Promise<void> {
     JSON.stringify({
       bench: 'diarize-alongside',
       minutes,
+      repeats,
       cores: os.availableParallelism(),
       rows: results.map((r) => ({
         setting: r.setting.label,
