@@ -4,7 +4,7 @@
  * of real speech looped to the length asked (default one hour), VmHWM from /proc/PID/status, and the
  * highest RSS sampled during each stage the job reported (GET /result's `info`), so that a change of
  * the peak can be traced to the stage that holds it.
- *   node dist/bench/worker-rss.js [--minutes 60] [--threads 2]
+ *   node dist/bench/worker-rss.js [--minutes 60] [--threads 2] [--diarize-alongside auto|on|off]
  */
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
@@ -61,6 +61,8 @@ function upload(baseUrl: string, file: string): Promise<string> {
 async function main(): Promise<void> {
   const minutes = argument('minutes', 60);
   const threads = argument('threads', Math.min(4, os.availableParallelism()));
+  const alongsideIndex = process.argv.indexOf('--diarize-alongside');
+  const alongside = alongsideIndex >= 0 ? process.argv[alongsideIndex + 1] : 'auto';
   requireFiles(benchFiles.whisper, benchFiles.vad, benchFiles.segmentation);
   const work = mkdtempSync(path.join(os.tmpdir(), 'worker-rss-'));
   const wav = path.join(work, 'long.wav');
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
     VAD_MODEL_PATH: benchFiles.vad,
     SEGMENTATION_MODEL_PATH: benchFiles.segmentation,
     WHISPER_THREADS: String(threads),
+    DIARIZE_ALONGSIDE: alongside,
     MAX_UPLOAD_BYTES: String(4 * 1024 ** 3),
   });
   try {
@@ -100,7 +103,8 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     const peak = memoryMb(server.pid).hwm;
     console.log(
-      `${minutes} min of speech (${(statSync(wav).size / 2 ** 20).toFixed(0)} MiB WAV), ${threads} threads: ` +
+      `${minutes} min of speech (${(statSync(wav).size / 2 ** 20).toFixed(0)} MiB WAV), ${threads} threads, ` +
+        `DIARIZE_ALONGSIDE=${alongside}: ` +
         `${body.status} in ${seconds.toFixed(0)} s (upload, decode, VAD + whisper.cpp, diarization, combining)`,
     );
     console.log(
@@ -115,6 +119,7 @@ async function main(): Promise<void> {
         bench: 'worker-rss',
         minutes,
         threads,
+        diarizeAlongside: alongside,
         status: body.status,
         seconds,
         idleRssMb: idle.rss,
