@@ -216,6 +216,27 @@ export const SUITE: BenchSpec[] = [
     ],
   },
   {
+    name: 'diarize-alongside',
+    describe: (quick) => `${quick ? '5 min' : '1 h'} of speech, diarization after vs alongside Whisper`,
+    args: (quick) => (quick ? ['--minutes', '5'] : []),
+    figures: (json) => [
+      {
+        figure: 'job time alongside / after, 2 cores',
+        value: num(json, 'alongsideOverSequential2Cores'),
+        unit: '×',
+        target: null,
+        pass: json.identical === true,
+      },
+      {
+        figure: 'job time alongside / after, 4-core threads',
+        value: num(json, 'alongsideOverSequential4CoreThreads'),
+        unit: '×',
+        target: null,
+        pass: json.identical === true,
+      },
+    ],
+  },
+  {
     name: 'load',
     describe: (quick) => `200 pollers + 10 uploaders for ${quick ? 10 : 60} s`,
     args: (quick) => (quick ? ['--seconds', '10'] : []),

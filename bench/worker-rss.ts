@@ -1,8 +1,10 @@
 /**
  * Peak resident memory of a worker while it processes a long recording through the whole pipeline
  * (decode, VAD + whisper.cpp, diarization, combining): one server process (API + worker), one upload
- * of real speech looped to the length asked (default one hour), VmHWM from /proc/PID/status.
- *   node dist/bench/worker-rss.js [--minutes 60] [--threads 2]
+ * of real speech looped to the length asked (default one hour), VmHWM from /proc/PID/status, and the
+ * highest RSS sampled during each stage the job reported (GET /result's `info`), so that a change of
+ * the peak can be traced to the stage that holds it.
+ *   node dist/bench/worker-rss.js [--minutes 60] [--threads 2] [--diarize-alongside auto|on|off]
  */
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
@@ -59,6 +61,8 @@ function upload(baseUrl: string, file: string): Promise<string> {
 async function main(): Promise<void> {
   const minutes = argument('minutes', 60);
   const threads = argument('threads', Math.min(4, os.availableParallelism()));
+  const alongsideIndex = process.argv.indexOf('--diarize-alongside');
+  const alongside = alongsideIndex >= 0 ? process.argv[alongsideIndex + 1] : 'auto';
   requireFiles(benchFiles.whisper, benchFiles.vad, benchFiles.segmentation);
   const work = mkdtempSync(path.join(os.tmpdir(), 'worker-rss-'));
   const wav = path.join(work, 'long.wav');
@@ -68,44 +72,59 @@ async function main(): Promise<void> {
     VAD_MODEL_PATH: benchFiles.vad,
     SEGMENTATION_MODEL_PATH: benchFiles.segmentation,
     WHISPER_THREADS: String(threads),
+    DIARIZE_ALONGSIDE: alongside,
     MAX_UPLOAD_BYTES: String(4 * 1024 ** 3),
   });
   try {
     const idle = memoryMb(server.pid);
     let peakSampled = idle.rss;
-    const sampler = setInterval(() => (peakSampled = Math.max(peakSampled, memoryMb(server.pid).rss)), 100);
+    // The stage last read from GET /result; 'uploading' until the task exists.
+    let stage = 'uploading';
+    const stagePeaks = new Map<string, number>();
+    const sampler = setInterval(() => {
+      const rss = memoryMb(server.pid).rss;
+      peakSampled = Math.max(peakSampled, rss);
+      stagePeaks.set(stage, Math.max(stagePeaks.get(stage) ?? 0, rss));
+    }, 100);
     const started = performance.now();
     const taskId = await upload(server.baseUrl, wav);
-    let body: { status: string; results?: unknown[]; error?: string };
+    stage = 'pending';
+    let body: { status: string; info?: string; results?: unknown[]; error?: string };
     for (;;) {
       const response = await fetch(`${server.baseUrl}/result/${taskId}`, {
         headers: { Authorization: TEST_TOKEN },
       });
       body = (await response.json()) as typeof body;
       if (body.status === 'completed' || body.status === 'failed') break;
-      await sleep(1000);
+      stage = body.info ?? body.status;
+      await sleep(250);
     }
     const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
     const peak = memoryMb(server.pid).hwm;
     console.log(
-      `${minutes} min of speech (${(statSync(wav).size / 2 ** 20).toFixed(0)} MiB WAV), ${threads} threads: ` +
+      `${minutes} min of speech (${(statSync(wav).size / 2 ** 20).toFixed(0)} MiB WAV), ${threads} threads, ` +
+        `DIARIZE_ALONGSIDE=${alongside}: ` +
         `${body.status} in ${seconds.toFixed(0)} s (upload, decode, VAD + whisper.cpp, diarization, combining)`,
     );
     console.log(
       `server (API + worker) RSS idle ${idle.rss.toFixed(0)} MB; peak sampled ${peakSampled.toFixed(0)} MB; ` +
         `VmHWM ${peak.toFixed(0)} MB`,
     );
+    const byStage = [...stagePeaks].map(([name, mb]) => `${name} ${mb.toFixed(0)}`).join(', ');
+    console.log(`peak RSS sampled per stage (MB, stage as last polled): ${byStage}`);
     // One machine-readable line last, for bench/run-all.ts.
     console.log(
       JSON.stringify({
         bench: 'worker-rss',
         minutes,
         threads,
+        diarizeAlongside: alongside,
         status: body.status,
         seconds,
         idleRssMb: idle.rss,
         peakRssMb: peak,
+        stagePeakRssMb: Object.fromEntries(stagePeaks),
         pass: body.status === 'completed',
       }),
     );

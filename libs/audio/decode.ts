@@ -2,6 +2,7 @@ import { AudioDecodeError } from './errors';
 import { safeInputArgs, summarizeFfmpegError } from './ffmpeg-args';
 import { Float32Collector } from './float32-collector';
 import { probeMedia } from './probe';
+import { releasableSamples } from './releasable-samples';
 import { streamProcess } from './run-process';
 import { shortfallWarning } from './shortfall';
 
@@ -32,6 +33,8 @@ export interface DecodeOptions {
    * (up to twice the audio held for a moment).
    */
   expectedSeconds?: number | null;
+  /** Samples whose memory the caller can free at once (releasableSamples); plain ones otherwise. */
+  releasable?: boolean;
 }
 
 /** A decode, and what the reader of anything made from it should know. */
@@ -67,7 +70,11 @@ export async function decodeAudio(filePath: string, options: DecodeOptions = {})
     options.expectedSeconds === undefined
       ? await probeSeconds(filePath, options.ffprobePath, options.signal)
       : options.expectedSeconds;
-  const collector = new Float32Collector(initialCapacity(expectedSeconds, sampleRate));
+  const collector = new Float32Collector(
+    initialCapacity(expectedSeconds, sampleRate),
+    undefined,
+    options.releasable ? releasableSamples : undefined,
+  );
   const exit = await streamProcess(options.ffmpegPath ?? 'ffmpeg', decodeArgs(filePath, sampleRate), {
     onStdout: (chunk) => collector.append(chunk),
     signal: options.signal,

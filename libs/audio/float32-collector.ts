@@ -25,11 +25,13 @@ export class Float32Collector {
   constructor(
     initialCapacity = 0,
     private readonly overflowBlockBytes = OVERFLOW_BLOCK_BYTES,
+    /** Makes the arrays that may be returned (releasableSamples, for one). */
+    private readonly allocate: (length: number) => Float32Array = (length) => new Float32Array(length),
   ) {
     if (!Number.isInteger(overflowBlockBytes) || overflowBlockBytes < 1) {
       throw new RangeError(`Expected a positive integer block size but received ${overflowBlockBytes}`);
     }
-    this.first = firstArray(Math.max(MIN_CAPACITY, Math.ceil(initialCapacity)));
+    this.first = firstArray(Math.max(MIN_CAPACITY, Math.ceil(initialCapacity)), allocate);
     this.blocks = [new Uint8Array(this.first.buffer)];
   }
 
@@ -58,7 +60,10 @@ export class Float32Collector {
     const length = Math.floor(this.byteCount / 4);
     if (this.overflowed) return this.joined(length);
     const slack = this.first.length - length;
-    return slack > length * MAX_SLACK_RATIO ? this.first.slice(0, length) : this.first.subarray(0, length);
+    if (slack <= length * MAX_SLACK_RATIO) return this.first.subarray(0, length);
+    const trimmed = this.allocate(length);
+    trimmed.set(this.first.subarray(0, length));
+    return trimmed;
   }
 
   private blockWithRoom(): Uint8Array {
@@ -71,8 +76,8 @@ export class Float32Collector {
   }
 
   private joined(length: number): Float32Array {
-    const samples = new Float32Array(length);
-    const bytes = new Uint8Array(samples.buffer);
+    const samples = this.allocate(length);
+    const bytes = new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
     let offset = 0;
     for (const block of this.blocks) {
       const count = Math.min(block.byteLength, bytes.byteLength - offset);
@@ -84,11 +89,11 @@ export class Float32Collector {
 }
 
 /** The capacity comes from a header that may lie: if it cannot be allocated, start small instead. */
-function firstArray(capacity: number): Float32Array {
+function firstArray(capacity: number, allocate: (length: number) => Float32Array): Float32Array {
   try {
-    return new Float32Array(capacity);
+    return allocate(capacity);
   } catch (error) {
-    if (error instanceof RangeError) return new Float32Array(MIN_CAPACITY);
+    if (error instanceof RangeError) return allocate(MIN_CAPACITY);
     throw error;
   }
 }

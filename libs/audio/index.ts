@@ -7,3 +7,4 @@ export type { MediaInfo } from './probe';
 export { AudioDecodeError, FfmpegNotFoundError } from './errors';
 export { SAFE_DEMUXERS } from './ffmpeg-args';
 export { encodeWav, readWavFile, writeWavFile } from './wav';
+export { isReleasable, releasableSamples, releaseSamples } from './releasable-samples';

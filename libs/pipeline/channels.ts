@@ -4,6 +4,7 @@ import { ChannelLayoutError, EmptyAudioError, SpeechDetectionUnavailableError } 
 import type { AudioDecoder, SpeechDetector } from './ports';
 import type { SpeakerTurns, Transcript } from './transcript';
 import type { AudioInput, PipelineEngines, PipelineHooks, WhoSaidWhatOptions } from './who-said-what';
+import { whisperRequest } from './whisper-request';
 
 /** Per-channel speakers take 2 to this many channels (a 7.1 recording at most). */
 export const MAX_SPEAKER_CHANNELS = 8;
@@ -45,11 +46,7 @@ export async function transcribeEachChannel(
     signal?.throwIfAborted();
     transcriptions.push(
       await engines.speech.transcribe(samples, {
-        language: options.language,
-        temperature: options.temperature,
-        noSpeechThreshold: options.noSpeechThreshold,
-        initialPrompt: options.initialPrompt,
-        hotwords: options.hotwords,
+        ...whisperRequest(options),
         signal,
         onProgress: (percent) => report('transcribing', (channel * 100 + percent) / channels.length),
       }),

@@ -28,6 +28,14 @@ export {
   respellTranscript,
   type CustomSpelling,
 } from './custom-spelling';
+export {
+  DIARIZE_ALONGSIDE_MODES,
+  MIN_CORES_ALONGSIDE,
+  planStageSchedule,
+  type CoreBudget,
+  type DiarizeAlongsideMode,
+  type StageSchedule,
+} from './stage-schedule';
 export { overallPercent, PIPELINE_STAGES, type PipelineStage, type StagePlan } from './stages';
 export {
   diarizeSpeakerTurns,

@@ -13,6 +13,7 @@ export type SpeechRequest = Pick<
   | 'onProgress'
   | 'onSegment'
   | 'signal'
+  | 'onSamplesConsumed'
 >;
 
 /** Speech recognition: whisper.cpp (libs/speech) in production, a scripted stand-in in tests. */
@@ -32,6 +33,8 @@ export interface DecodeRequest {
   sampleRate: number;
   /** Aborting stops the decoder and rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Samples whose memory can be freed at once (libs/audio releasableSamples), to be parked on disk. */
+  releasable?: boolean;
 }
 
 /** Any container to mono float32 PCM: ffmpeg (libs/audio's ffmpegAudioDecoder) in production. */

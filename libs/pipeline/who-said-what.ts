@@ -11,8 +11,11 @@ import { diarizeEachChannel, transcribeEachChannel } from './channels';
 import { type CustomSpelling, respellTranscript } from './custom-spelling';
 import { DiarizationUnavailableError, EmptyAudioError } from './errors';
 import type { AudioDecoder, DiarizationEngine, SpeechDetector, SpeechEngine } from './ports';
+import { SamplesOnDisk } from './samples-on-disk';
+import { sideBySide } from './side-by-side';
 import type { PipelineStage } from './stages';
 import type { SpeakerTurns, Transcript } from './transcript';
+import { whisperRequest } from './whisper-request';
 
 /** Whisper and the segmentation model both take 16 kHz mono. */
 export const PIPELINE_SAMPLE_RATE = 16000;
@@ -43,6 +46,16 @@ export interface WhoSaidWhatOptions {
   customSpelling?: CustomSpelling;
   /** Each channel is one speaker (0 = left, 1 = right, ...): no diarization, 2 to 8 channels. */
   channelDiarization?: boolean;
+  /**
+   * Diarize while Whisper transcribes (planStageSchedule decides where that pays); the result is
+   * the same as one after the other. Default false.
+   */
+  diarizeAlongside?: boolean;
+  /**
+   * One after the other: a folder on disk where the decoded audio waits while Whisper runs, its
+   * memory freed meanwhile (an unnamed file, read back for diarization). Absent: it stays in memory.
+   */
+  parkSamplesIn?: string | null;
 }
 
 export interface PipelineHooks {
@@ -57,9 +70,10 @@ export interface PipelineHooks {
 export const NO_DIARIZATION_WARNING = 'no speaker diarization installed: every word is given to speaker 0';
 
 /**
- * Who said what: decode -> transcribe -> diarize (where an engine is given) -> give each word the
- * speaker overlapping it most -> join consecutive words of one speaker. The server's worker and the
- * CLI both run this; they differ only in how they report progress and render the transcript.
+ * Who said what: decode -> transcribe -> diarize (where an engine is given; optionally while
+ * transcribing) -> give each word the speaker overlapping it most -> join consecutive words of one
+ * speaker. The server's worker and the CLI both run this; they differ only in how they report progress
+ * and render the transcript.
  */
 export async function transcribeWhoSaidWhat(
   input: AudioInput,
@@ -73,48 +87,66 @@ export async function transcribeWhoSaidWhat(
   return options.customSpelling ? respellTranscript(transcript, options.customSpelling) : transcript;
 }
 
-/** Who said what in one mix of every voice: the speakers come from diarization. */
+/**
+ * Who said what in one mix of every voice: the speakers come from diarization. The decoded samples are
+ * one array that both engines read.
+ */
 async function transcribeMixed(
   input: AudioInput,
   engines: PipelineEngines,
   options: WhoSaidWhatOptions,
   hooks: PipelineHooks,
 ): Promise<Transcript> {
-  const { signal } = hooks;
   const report = hooks.onProgress ?? (() => undefined);
-  const { samples, warnings } = await decode(input, engines.decoder, hooks);
+  const diarizationEngine = engines.diarization;
+  // One after the other, diarization's audio can wait on disk while Whisper runs.
+  const parkIn = diarizationEngine && !options.diarizeAlongside ? (options.parkSamplesIn ?? null) : null;
+  const { samples, warnings } = await decode(input, engines.decoder, hooks, parkIn !== null);
+  hooks.signal?.throwIfAborted();
+  const durationSeconds = samples.length / PIPELINE_SAMPLE_RATE;
+  let transcription: Transcription;
+  let diarization: Pick<Diarization, 'turns' | 'exclusiveTurns'> | null = null;
+  if (!diarizationEngine) {
+    transcription = await transcribe(samples, engines.speech, options, hooks);
+  } else if (options.diarizeAlongside) {
+    const { onSegment } = hooks;
+    ({ transcription, diarization } = await sideBySide(
+      (signal, onProgress) => transcribe(samples, engines.speech, options, { signal, onProgress, onSegment }),
+      (signal, onProgress) => diarize(samples, diarizationEngine, options.speakers, { signal, onProgress }),
+      hooks,
+    ));
+  } else {
+    const parking: { parked: SamplesOnDisk | null } = { parked: null };
+    const park =
+      parkIn === null
+        ? undefined
+        : async (): Promise<void> => {
+            parking.parked = await SamplesOnDisk.park(samples, parkIn);
+          };
+    try {
+      transcription = await transcribe(samples, engines.speech, options, hooks, park);
+      const audio = parking.parked ? await parking.parked.restore() : samples;
+      diarization = await diarize(audio, diarizationEngine, options.speakers, hooks);
+    } finally {
+      await parking.parked?.close();
+    }
+  }
 
-  signal?.throwIfAborted();
-  report('transcribing', 0);
-  const transcription = await engines.speech.transcribe(samples, {
-    language: options.language,
-    temperature: options.temperature,
-    noSpeechThreshold: options.noSpeechThreshold,
-    initialPrompt: options.initialPrompt,
-    hotwords: options.hotwords,
-    signal,
-    onProgress: (percent) => report('transcribing', percent),
-    onSegment: hooks.onSegment,
-  });
-  signal?.throwIfAborted();
-
+  report('combining', 0);
   const transcript: Transcript = {
     language: transcription.language,
-    durationSeconds: samples.length / PIPELINE_SAMPLE_RATE,
+    durationSeconds,
     segments: transcription.segments,
     utterances: [],
     turns: null,
     speechRegions: transcription.speechRegions,
     warnings: [...warnings],
   };
-  if (!engines.diarization) {
-    report('combining', 0);
+  if (!diarization) {
     transcript.utterances = speakerZeroUtterances(transcription);
     transcript.warnings.push(NO_DIARIZATION_WARNING);
     return transcript;
   }
-  const diarization = await diarize(samples, engines.diarization, options.speakers, hooks);
-  report('combining', 0);
   const words = transcription.segments.flatMap((segment) => segment.words);
   transcript.utterances = groupUtterances(assignSpeakers(words, diarization.exclusiveTurns));
   transcript.turns = diarization.turns;
@@ -157,15 +189,40 @@ async function decode(
   input: AudioInput,
   decoder: AudioDecoder,
   hooks: PipelineHooks,
+  releasable = false,
 ): Promise<Pick<DecodedAudio, 'samples' | 'warnings'>> {
   hooks.onProgress?.('decoding', 0);
   const decoded =
     'samples' in input
       ? { samples: input.samples, warnings: [] }
-      : await decoder.decode(input.filePath, { sampleRate: PIPELINE_SAMPLE_RATE, signal: hooks.signal });
+      : await decoder.decode(input.filePath, {
+          sampleRate: PIPELINE_SAMPLE_RATE,
+          signal: hooks.signal,
+          releasable,
+        });
   if (decoded.samples.length === 0) throw new EmptyAudioError();
   hooks.onProgress?.('decoding', 100);
   return decoded;
+}
+
+async function transcribe(
+  samples: Float32Array,
+  engine: SpeechEngine,
+  options: WhoSaidWhatOptions,
+  { signal, onProgress, onSegment }: PipelineHooks,
+  onSamplesConsumed?: () => Promise<void>,
+): Promise<Transcription> {
+  signal?.throwIfAborted();
+  onProgress?.('transcribing', 0);
+  const transcription = await engine.transcribe(samples, {
+    ...whisperRequest(options),
+    signal,
+    onProgress: (percent) => onProgress?.('transcribing', percent),
+    onSegment,
+    onSamplesConsumed,
+  });
+  signal?.throwIfAborted();
+  return transcription;
 }
 
 async function diarize(

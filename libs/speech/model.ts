@@ -15,6 +15,7 @@ import type {
   Transcription,
 } from './types';
 import { findSpeech, toSeconds } from './speech-detection';
+import { releaseSamples } from '../audio';
 import { compactSpeech, SAMPLE_RATE, toOriginalSeconds } from './vad-regions';
 import { averageLogProbability, groupWords, toWord } from './words';
 
@@ -118,11 +119,22 @@ export class WhisperModel {
     if (!vad) {
       const atSeconds = (cs: number): number => roundMs(cs / 100);
       const segments = new SegmentForwarder(prepared.onSegment, atSeconds);
-      const raw = await awaitNativeJob(
-        this.binding.transcribe(handle, audio, prepared.native, (p) => progress.report(p), segments.native),
-        signal,
-        track,
-      ).then(segments.finish, segments.fail);
+      const job = this.binding.transcribe(
+        handle,
+        audio,
+        prepared.native,
+        (p) => progress.report(p),
+        segments.native,
+      );
+      const result = awaitNativeJob(job, signal, track).then(segments.finish, segments.fail);
+      result.catch(() => undefined); // awaited below, once the caller has been told
+      try {
+        await prepared.onSamplesConsumed?.();
+      } catch (error) {
+        job.abort();
+        throw error;
+      }
+      const raw = await result;
       return this.toTranscription(raw, prepared, atSeconds, []);
     }
 
@@ -132,19 +144,21 @@ export class WhisperModel {
       return { language: prepared.requestedLanguage ?? '', segments: [], speechRegions: [] };
 
     const compacted = compactSpeech(audio, regions);
+    await prepared.onSamplesConsumed?.();
+    if (signal?.aborted) throw abortErrorFor(signal);
     const atSeconds = (cs: number): number => roundMs(toOriginalSeconds(compacted, cs / 100));
     const segments = new SegmentForwarder(prepared.onSegment, atSeconds);
-    const raw = await awaitNativeJob(
-      this.binding.transcribe(
-        handle,
-        compacted.samples,
-        prepared.native,
-        progress.scaled(VAD_PROGRESS_SHARE, 100),
-        segments.native,
-      ),
-      signal,
-      track,
-    ).then(segments.finish, segments.fail);
+    const job = this.binding.transcribe(
+      handle,
+      compacted.samples,
+      prepared.native,
+      progress.scaled(VAD_PROGRESS_SHARE, 100),
+      segments.native,
+    );
+    // The addon has copied the speech: this copy would otherwise live as long as Whisper runs,
+    // through its peak (its own copy, a padded one and the spectrogram), waiting for the collector.
+    releaseSamples(compacted.samples);
+    const raw = await awaitNativeJob(job, signal, track).then(segments.finish, segments.fail);
     return this.toTranscription(raw, prepared, atSeconds, speech);
   }
 

@@ -15,6 +15,7 @@ export interface PreparedTranscribe {
   onProgress: ((percent: number) => void) | undefined;
   onSegment: ((segment: NewSegment) => void) | undefined;
   signal: AbortSignal | undefined;
+  onSamplesConsumed: (() => void | Promise<void>) | undefined;
 }
 
 export const DEFAULT_THREADS = Math.max(1, Math.min(4, os.availableParallelism()));
@@ -142,6 +143,9 @@ export function prepareTranscribe(options: TranscribeOptions | undefined): Prepa
   if (record.hotwords !== undefined && !Array.isArray(record.hotwords)) {
     throw invalid('hotwords', 'an array of strings', record.hotwords);
   }
+  if (record.onSamplesConsumed !== undefined && typeof record.onSamplesConsumed !== 'function') {
+    throw invalid('onSamplesConsumed', 'a function', record.onSamplesConsumed);
+  }
   const wordTimestamps = optionalBoolean('wordTimestamps', record.wordTimestamps, true);
   const prompt = composePrompt(
     (record.initialPrompt as string | undefined) ?? '',
@@ -165,5 +169,6 @@ export function prepareTranscribe(options: TranscribeOptions | undefined): Prepa
     onProgress: record.onProgress as ((percent: number) => void) | undefined,
     onSegment: record.onSegment as ((segment: NewSegment) => void) | undefined,
     signal: record.signal as AbortSignal | undefined,
+    onSamplesConsumed: record.onSamplesConsumed as PreparedTranscribe['onSamplesConsumed'],
   };
 }

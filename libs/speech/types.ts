@@ -73,6 +73,12 @@ export interface TranscribeOptions {
   onSegment?: (segment: NewSegment) => void;
   /** Aborting rejects the call with an AbortError at once and stops the native work. */
   signal?: AbortSignal;
+  /**
+   * Called once the call no longer reads `samples`, so that the caller may free them before
+   * Whisper's own peak: with VAD once the speech is cut out of them (awaited before Whisper
+   * starts), without VAD once the addon has its copy.
+   */
+  onSamplesConsumed?: () => void | Promise<void>;
 }
 
 export interface Word {

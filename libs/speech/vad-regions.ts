@@ -4,6 +4,8 @@
  * times in that audio back to times in the original.
  */
 
+import { releasableSamples } from '../audio';
+
 export const SAMPLE_RATE = 16000;
 
 export interface VadParameters {
@@ -117,7 +119,8 @@ export interface CompactedAudio {
 
 /**
  * The regions' samples back to back, separated by `gapSeconds` of silence so that Whisper does
- * not run words of two regions together.
+ * not run words of two regions together. Their memory can be released at once (releaseSamples)
+ * once the addon has its own copy.
  */
 export function compactSpeech(
   samples: Float32Array,
@@ -126,7 +129,7 @@ export function compactSpeech(
 ): CompactedAudio {
   const gapSamples = Math.round(gapSeconds * SAMPLE_RATE);
   const speech = regions.reduce((sum, region) => sum + (region.end - region.start), 0);
-  const compacted = new Float32Array(speech + gapSamples * Math.max(0, regions.length - 1));
+  const compacted = releasableSamples(speech + gapSamples * Math.max(0, regions.length - 1));
   const pieces: Piece[] = [];
   let offset = 0;
   for (const [index, region] of regions.entries()) {

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { planStageSchedule } from '../../libs/pipeline';
 import type { AppRole, EnvDto } from './env.dto';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy';
 
@@ -24,6 +25,8 @@ export class AppConfig {
     shutdownGraceMs: number;
     lockDurationMs: number;
     stalledIntervalMs: number;
+    /** Diarization runs while Whisper transcribes (DIARIZE_ALONGSIDE, planned from the cores). */
+    diarizeAlongside: boolean;
   };
   readonly results: { ttlMs: number };
   readonly whisper: {
@@ -69,20 +72,29 @@ export class AppConfig {
       sweepIntervalMs: env.UPLOAD_SWEEP_INTERVAL_MS,
       orphanAgeMs: env.UPLOAD_ORPHAN_AGE_MS,
     };
+    // Whisper's and diarization's threads are planned together: side by side they share the cores.
+    const schedule = planStageSchedule(env.DIARIZE_ALONGSIDE, {
+      cores: os.availableParallelism(),
+      jobs: env.WORKER_CONCURRENCY,
+      whisperOnGpu: env.WHISPER_USE_GPU,
+      diarizationOnGpu: env.DIARIZATION_PROVIDER === 'cuda',
+      whisperThreads: env.WHISPER_THREADS,
+      diarizationThreads: env.DIARIZATION_THREADS,
+    });
     this.jobs = {
       concurrency: env.WORKER_CONCURRENCY,
       timeoutMs: env.JOB_TIMEOUT_MS,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
       lockDurationMs: env.QUEUE_LOCK_DURATION_MS,
       stalledIntervalMs: env.QUEUE_STALLED_INTERVAL_MS,
+      diarizeAlongside: schedule.diarizeAlongside,
     };
     this.results = { ttlMs: env.RESULT_TTL_MS };
     this.whisper = {
       modelPath: env.WHISPER_MODEL_PATH ?? null,
       vadModelPath: env.VAD_MODEL_PATH ?? null,
       // Concurrent jobs share the cores rather than each taking all of them.
-      threads:
-        env.WHISPER_THREADS || Math.max(1, Math.floor(os.availableParallelism() / env.WORKER_CONCURRENCY)),
+      threads: schedule.whisperThreads,
       useGpu: env.WHISPER_USE_GPU,
       gpuDevice: env.WHISPER_GPU_DEVICE,
       flashAttention: env.WHISPER_FLASH_ATTENTION,
@@ -92,7 +104,7 @@ export class AppConfig {
       embeddingModelPath: env.EMBEDDING_MODEL_PATH ?? null,
       executionProvider: env.DIARIZATION_PROVIDER,
       gpuDevice: env.DIARIZATION_GPU_DEVICE,
-      threads: env.DIARIZATION_THREADS,
+      threads: schedule.diarizationThreads,
       stepRatio: env.DIARIZATION_STEP,
       embeddingStep: env.DIARIZATION_EMBEDDING_STEP,
     };

@@ -17,6 +17,7 @@ import { AllowedHostsSpec } from './allowed-hosts.validator';
 import { FileExists } from './file-exists.validator';
 import { TrustProxySpec } from './trust-proxy';
 import { MODEL_OFF } from './model-discovery';
+import { DIARIZE_ALONGSIDE_MODES, type DiarizeAlongsideMode } from '../../libs/pipeline';
 
 export const APP_ROLES = ['all', 'api', 'worker'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
@@ -41,6 +42,18 @@ const toBoolean = ({ value }: { value: unknown }): unknown => {
   if (['1', 'true', 'yes', 'on'].includes(text)) return true;
   if (['0', 'false', 'no', 'off', ''].includes(text)) return false;
   return value;
+};
+
+/** auto | on | off, with the booleans' spellings (true, false, 1, 0, ...) for on and off. */
+const toAlongsideMode = ({ value }: { value: unknown }): unknown => {
+  const flag = toBoolean({ value: typeof value === 'string' && value.trim() === '' ? 'auto' : value });
+  return typeof flag === 'boolean'
+    ? flag
+      ? 'on'
+      : 'off'
+    : typeof flag === 'string'
+      ? flag.trim().toLowerCase()
+      : flag;
 };
 
 const needsWorker = (env: EnvDto): boolean => env.APP_ROLE !== 'api';
@@ -268,6 +281,14 @@ export class EnvDto {
   @Min(1)
   @Max(10)
   DIARIZATION_EMBEDDING_STEP = 3;
+
+  /**
+   * Diarize while Whisper transcribes: `auto` where either runs on a GPU or there are at least 4
+   * cores, splitting the cores between them (libs/pipeline planStageSchedule); `on`; `off`.
+   */
+  @Transform(toAlongsideMode)
+  @IsIn(DIARIZE_ALONGSIDE_MODES, { message: 'DIARIZE_ALONGSIDE must be auto, on or off' })
+  DIARIZE_ALONGSIDE: DiarizeAlongsideMode = 'auto';
 
   /** Hosts that callback_url may name (libs/webhooks syntax); empty = webhooks off. */
   @IsString()

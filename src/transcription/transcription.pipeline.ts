@@ -9,6 +9,7 @@ import {
 } from '../../libs/pipeline';
 import type { NewSegment } from '../../libs/speech';
 import { AudioDecoder } from '../audio/audio-decoder';
+import { AppConfig } from '../config/app-config';
 import { DiarizationEngine } from '../diarization/diarization-engine';
 import type { JobData, Stage } from '../jobs/job-catalogue';
 import type { JobRecord } from '../jobs/job-record';
@@ -22,7 +23,7 @@ export interface PipelineHooks {
   onSegment?: (segment: NewSegment) => void;
 }
 
-/** Transcription dominates the time. */
+/** Transcription dominates the time (side by side, `diarizing` is only what is left after Whisper). */
 const TRANSCRIBE_PLAN: StagePlan<PipelineStage> = {
   decoding: [0, 5],
   transcribing: [5, 75],
@@ -55,6 +56,7 @@ export class TranscriptionPipeline {
     private readonly speech: SpeechEngine,
     private readonly diarization: DiarizationEngine,
     private readonly decoder: AudioDecoder,
+    private readonly config: AppConfig,
   ) {}
 
   async run(job: JobData, hooks: PipelineHooks): Promise<CompletedRecord> {
@@ -92,6 +94,9 @@ export class TranscriptionPipeline {
             speakers,
             customSpelling: job.customSpelling,
             channelDiarization: job.channelDiarization,
+            diarizeAlongside: this.config.jobs.diarizeAlongside,
+            // Beside the uploads (storage, not memory) the PCM waits while Whisper runs.
+            parkSamplesIn: this.config.upload.dir,
           },
           {
             signal: hooks.signal,

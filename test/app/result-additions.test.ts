@@ -129,7 +129,12 @@ describe(
       await diarization.onModuleInit();
       const speech = new ScriptedSpeechEngine([]);
       try {
-        const pipeline = new TranscriptionPipeline(speech, diarization, new FfmpegAudioDecoder());
+        const pipeline = new TranscriptionPipeline(
+          speech,
+          diarization,
+          new FfmpegAudioDecoder(),
+          workerConfig({}),
+        );
         const stages: Stage[] = [];
         const turns = await pipelineResults(
           pipeline,

@@ -123,6 +123,7 @@ describe(
         speech,
         new UnavailableDiarizationEngine(),
         new FfmpegAudioDecoder(),
+        workerConfig({}),
       );
       const controller = new AbortController();
       const reason = new JobTimeoutError(200);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { isReleasable, releasableSamples, releaseSamples } from '../../libs/audio';
 import { Float32Collector } from '../../libs/audio/float32-collector';
 import { runProcess, streamProcess } from '../../libs/audio/run-process';
 
@@ -21,6 +22,22 @@ function* chunked(bytes: Uint8Array, sizes: number[]): Generator<Uint8Array> {
 const input = Float32Array.from({ length: 100_003 }, (_, i) => Math.sin(i / 7) * (i % 13) - 1e-7 * i);
 
 describe('Float32Collector', () => {
+  test('returns releasable samples when asked, whether they fit, are trimmed or overflowed', () => {
+    for (const [capacity, block] of [
+      [input.length, 4096],
+      [input.length * 4, 4096],
+      [10, 1001],
+    ]) {
+      const collector = new Float32Collector(capacity, block, releasableSamples);
+      for (const chunk of chunked(bytesOf(input), [4097, 3])) collector.append(chunk);
+      const output = collector.finish();
+      assert.deepEqual(output, input, `capacity ${capacity}`);
+      assert.equal(isReleasable(output), true, `capacity ${capacity}`);
+      releaseSamples(output);
+      assert.equal(output.buffer.byteLength, 0);
+    }
+  });
+
   test('chunks ending mid-sample reassemble to the exact samples, across overflow blocks', () => {
     // Blocks of an odd size too, so samples straddle block boundaries as well as chunk ones.
     const collector = new Float32Collector(0, 1001);

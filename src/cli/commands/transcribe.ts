@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { ffmpegAudioDecoder } from '../../../libs/audio';
@@ -9,6 +10,9 @@ import {
   EmptyAudioError,
   type CustomSpelling,
   NO_DIARIZATION_WARNING,
+  DIARIZE_ALONGSIDE_MODES,
+  type DiarizeAlongsideMode,
+  planStageSchedule,
   transcribeWhoSaidWhat,
   type SpeechEngine,
   type Transcript,
@@ -46,6 +50,7 @@ interface TranscribeCommandOptions extends SpeakerOptionValues {
   embeddingModel?: string;
   language?: string;
   threads?: number;
+  diarizeAlongside: DiarizeAlongsideMode;
   temperature?: number;
   // commander reads a --no-* flag as the negation of "speech-threshold": true unless given a value.
   speechThreshold?: number | boolean;
@@ -109,7 +114,19 @@ export function registerTranscribeCommand(program: Command): void {
       configuredModelPath('EMBEDDING_MODEL_PATH'),
     )
     .option('--language <code>', 'Whisper language code; omit or "auto" to detect it')
-    .option('--threads <n>', 'CPU threads (default: min(4, cores))', positiveInteger);
+    .option(
+      '--threads <n>',
+      'CPU threads; side by side, split between Whisper and diarization (default: the cores)',
+      positiveInteger,
+    )
+    .addOption(
+      new Option(
+        '--diarize-alongside <mode>',
+        'diarize while Whisper transcribes: auto (on a GPU or with 4+ threads), on, off',
+      )
+        .choices(DIARIZE_ALONGSIDE_MODES)
+        .default('auto'),
+    );
   addSpeakerOptions(command)
     .option('--word-timestamps', "add each entry's words with their times to the JSON")
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('json'))
@@ -166,6 +183,13 @@ async function transcribeFile(
   const signal = controller.signal;
   let model: WhisperModel | null = null;
   let diarizer: Diarizer | null = null;
+  // The server's policy: --threads is the budget that Whisper and diarization share when side by side.
+  const schedule = planStageSchedule(diarizing ? options.diarizeAlongside : 'off', {
+    cores: options.threads ?? os.availableParallelism(),
+    jobs: 1,
+    whisperOnGpu: false,
+    diarizationOnGpu: false,
+  });
   try {
     progress.report('loading');
     model = await WhisperModel.load({ modelPath: options.model as string });
@@ -173,7 +197,7 @@ async function transcribeFile(
       diarizer = await Diarizer.create({
         segmentationModelPath: options.segmentationModel as string,
         embeddingModelPath: options.embeddingModel,
-        threads: options.threads,
+        threads: schedule.diarizationThreads,
       });
     }
 
@@ -182,7 +206,7 @@ async function transcribeFile(
       {
         decoder: ffmpegAudioDecoder,
         speech: whisperEngine(model, {
-          threads: options.threads,
+          threads: schedule.whisperThreads,
           vad: options.vadModel ? { modelPath: options.vadModel } : null,
           wordTimestamps: raw ? Boolean(options.wordTimestamps) : true,
         }),
@@ -197,6 +221,7 @@ async function transcribeFile(
         hotwords,
         customSpelling,
         channelDiarization: Boolean(options.channels),
+        diarizeAlongside: schedule.diarizeAlongside,
       },
       {
         signal,

@@ -3,6 +3,7 @@ import type { SpeakerTurn } from '../../../libs/diarization';
 import type { SpeechRequest } from '../../../libs/pipeline';
 import type { Transcription } from '../../../libs/speech';
 import { FfmpegAudioDecoder } from '../../../src/audio/audio-decoder';
+import type { AppConfig } from '../../../src/config/app-config';
 import type { DiarizationEngine } from '../../../src/diarization/diarization-engine';
 import { contractBody } from '../../../src/results/contract-body';
 import type { ResultEntryDto } from '../../../src/results/dto/result-response.dto';
@@ -12,6 +13,7 @@ import { type JobData, type LegacyJobData, readJobData } from '../../../src/jobs
 export type TranscriptionParams = LegacyJobData['params'];
 import type { SpeechEngine } from '../../../src/speech/speech-engine';
 import { type PipelineHooks, TranscriptionPipeline } from '../../../src/transcription/transcription.pipeline';
+import { workerConfig } from './worker-config';
 
 interface FixtureTurn {
   speaker: number;
@@ -91,8 +93,14 @@ export class UnavailableDiarizationEngine implements DiarizationEngine {
 export function scriptedPipeline(
   turns: FixtureTurn[],
   diarization: DiarizationEngine = new UnavailableDiarizationEngine(),
+  config: AppConfig = workerConfig({}),
 ): TranscriptionPipeline {
-  return new TranscriptionPipeline(new ScriptedSpeechEngine(turns), diarization, new FfmpegAudioDecoder());
+  return new TranscriptionPipeline(
+    new ScriptedSpeechEngine(turns),
+    diarization,
+    new FfmpegAudioDecoder(),
+    config,
+  );
 }
 
 /** What GET /result delivers for a job the worker pipeline ran: who said what, or speaker turns. */
