@@ -6,15 +6,18 @@
  * the threads planStageSchedule gives a 4-core box, one after the other (4 + 4, each stage alone
  * on the cores) and side by side (`auto` there: Whisper 3 + diarization 1). On fewer than 4 real
  * cores the 4-core rows only show the cost of the split, not the gain.
- * Settings run round robin (--repeats) and each is reported by its median run.
- *   node dist/bench/diarize-alongside.js [--minutes 60] [--repeats 1] [--only 2-cores,4-cores]
+ * Settings run round robin (--repeats) and each is reported by its median run. `--only gpu` adds Whisper
+ * on the GPU (a CUDA build of the addon) one after the other and side by side (`auto` there), on this
+ * machine's cores. `--wav` reads the file without ffmpeg (a GPU box may have none).
+ *   node dist/bench/diarize-alongside.js [--minutes 60] [--repeats 1] [--only 2-cores,4-cores,gpu] [--wav]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ffmpegAudioDecoder, writeWavFile } from '../libs/audio';
+import { ffmpegAudioDecoder, readWavFile, writeWavFile } from '../libs/audio';
 import { Diarizer } from '../libs/diarization';
 import {
+  type AudioDecoder,
   planStageSchedule,
   type DiarizeAlongsideMode,
   type PipelineStage,
@@ -27,9 +30,10 @@ import { speechAudio } from './speech-support';
 
 interface Setting {
   label: string;
-  box: '2-cores' | '4-cores';
+  box: '2-cores' | '4-cores' | 'gpu';
   mode: DiarizeAlongsideMode;
   cores: number;
+  whisperOnGpu?: boolean;
 }
 
 const SETTINGS: Setting[] = [
@@ -37,7 +41,27 @@ const SETTINGS: Setting[] = [
   { label: '2 cores, side by side (on)', box: '2-cores', mode: 'on', cores: 2 },
   { label: '4-core threads, one after the other', box: '4-cores', mode: 'off', cores: 4 },
   { label: '4-core threads, side by side (auto)', box: '4-cores', mode: 'auto', cores: 4 },
+  {
+    label: 'Whisper on GPU, one after the other',
+    box: 'gpu',
+    mode: 'off',
+    cores: os.availableParallelism(),
+    whisperOnGpu: true,
+  },
+  {
+    label: 'Whisper on GPU, side by side (auto)',
+    box: 'gpu',
+    mode: 'auto',
+    cores: os.availableParallelism(),
+    whisperOnGpu: true,
+  },
 ];
+
+/** The WAV the bench wrote, read without ffmpeg (--wav). */
+const wavDecoder: AudioDecoder = {
+  decode: (filePath) =>
+    Promise.resolve({ samples: readWavFile(filePath).samples, declaredSeconds: null, warnings: [] }),
+};
 
 interface Measured {
   setting: Setting;
@@ -50,11 +74,17 @@ interface Measured {
   transcript: Transcript;
 }
 
-async function runOnce(model: WhisperModel, wav: string, setting: Setting): Promise<Measured> {
+async function runOnce(
+  models: { cpu: WhisperModel; gpu: WhisperModel | null },
+  wav: string,
+  setting: Setting,
+  decoder: AudioDecoder,
+): Promise<Measured> {
+  const model = (setting.whisperOnGpu ? models.gpu : models.cpu) as WhisperModel;
   const schedule = planStageSchedule(setting.mode, {
     cores: setting.cores,
     jobs: 1,
-    whisperOnGpu: false,
+    whisperOnGpu: setting.whisperOnGpu === true,
     diarizationOnGpu: false,
   });
   const diarizer = await Diarizer.create({
@@ -67,7 +97,7 @@ async function runOnce(model: WhisperModel, wav: string, setting: Setting): Prom
     const transcript = await transcribeWhoSaidWhat(
       { filePath: wav },
       {
-        decoder: ffmpegAudioDecoder,
+        decoder,
         speech: {
           transcribe: (samples, request) =>
             model.transcribe(samples, {
@@ -108,14 +138,20 @@ async function main(): Promise<void> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'diarize-alongside-'));
   const wav = path.join(work, 'long.wav');
   writeWavFile(wav, speechAudio(minutes * 60));
-  const model = await WhisperModel.load({ modelPath: benchFiles.whisper });
+  const decoder = process.argv.includes('--wav') ? wavDecoder : ffmpegAudioDecoder;
+  const models = {
+    cpu: await WhisperModel.load({ modelPath: benchFiles.whisper, useGpu: false }),
+    gpu: boxes.includes('gpu')
+      ? await WhisperModel.load({ modelPath: benchFiles.whisper, useGpu: true })
+      : null,
+  };
   const runs: Measured[] = [];
   try {
     console.log(`${minutes} min of speech; this machine has ${os.availableParallelism()} cores`);
     // Round robin, so that a change in the machine's load falls on every setting alike.
     for (let round = 0; round < repeats; round++) {
       for (const setting of settings) {
-        const measured = await runOnce(model, wav, setting);
+        const measured = await runOnce(models, wav, setting, decoder);
         runs.push(measured);
         const at = (stage: PipelineStage): string => measured.stageStarts[stage]?.toFixed(1) ?? '-';
         console.log(
@@ -127,7 +163,8 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await model.close();
+    await models.cpu.close();
+    await models.gpu?.close();
     rmSync(work, { recursive: true, force: true });
   }
   // Each setting's median run.
@@ -172,6 +209,7 @@ async function main(): Promise<void> {
       })),
       alongsideOverSequential2Cores: ratio('2-cores'),
       alongsideOverSequential4CoreThreads: ratio('4-cores'),
+      alongsideOverSequentialGpu: ratio('gpu'),
       identical,
       pass: identical,
     }),

@@ -106,7 +106,7 @@ describe(
       );
       assert.equal(seen.lengthWhileWhisperRuns, 0, 'the decoded audio was freed before Whisper ran');
       assert.deepEqual(readdirSync(folder), [], 'no file is left behind');
-      const reference = await ffmpegAudioDecoder.decode(WAV, { sampleRate: 16000 });
+      const reference = (await ffmpegAudioDecoder.decode(WAV, { sampleRate: 16000 })).samples;
       assert.notEqual(seen.diarized, seen.decoded);
       assert.deepEqual(seen.diarized, reference, 'diarization read the audio back exactly');
 
