@@ -30,7 +30,6 @@ export {
 } from './custom-spelling';
 export {
   DIARIZE_ALONGSIDE_MODES,
-  MIN_CORES_ALONGSIDE,
   planStageSchedule,
   type CoreBudget,
   type DiarizeAlongsideMode,

@@ -283,8 +283,8 @@ export class EnvDto {
   DIARIZATION_EMBEDDING_STEP = 3;
 
   /**
-   * Diarize while Whisper transcribes: `auto` where either runs on a GPU or there are at least 4
-   * cores, splitting the cores between them (libs/pipeline planStageSchedule); `on`; `off`.
+   * Diarize while Whisper transcribes: `auto` where either runs on a GPU, splitting the cores
+   * between them (libs/pipeline planStageSchedule); `on`; `off`.
    */
   @Transform(toAlongsideMode)
   @IsIn(DIARIZE_ALONGSIDE_MODES, { message: 'DIARIZE_ALONGSIDE must be auto, on or off' })

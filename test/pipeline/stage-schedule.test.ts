@@ -14,7 +14,10 @@ const cpu = (cores: number, extra: Partial<CoreBudget> = {}): CoreBudget => ({
 });
 
 describe('when diarization runs alongside transcription, and with how many threads', () => {
-  test('auto: one after the other below 4 cores, each stage with the whole machine as before', () => {
+  test('auto: one after the other on the CPU alone, each stage with the whole machine as before', () => {
+    for (const cores of [4, 8, 16, 64]) {
+      assert.equal(planStageSchedule('auto', cpu(cores)).diarizeAlongside, false, `${cores} cores`);
+    }
     assert.deepEqual(planStageSchedule('auto', cpu(1)), {
       diarizeAlongside: false,
       whisperThreads: 1,
@@ -27,9 +30,9 @@ describe('when diarization runs alongside transcription, and with how many threa
     });
   });
 
-  test('auto: side by side from 4 cores, the threads together never more than the cores', () => {
+  test('on, CPU only: the threads together never more than the cores', () => {
     for (const cores of [4, 6, 8, 12, 16, 32, 64]) {
-      const plan = planStageSchedule('auto', cpu(cores));
+      const plan = planStageSchedule('on', cpu(cores));
       assert.equal(plan.diarizeAlongside, true, `${cores} cores`);
       assert.ok(
         plan.whisperThreads + plan.diarizationThreads <= cores,
@@ -38,7 +41,7 @@ describe('when diarization runs alongside transcription, and with how many threa
       assert.ok(plan.whisperThreads >= plan.diarizationThreads, 'Whisper, the longer stage, gets more');
       assert.ok(plan.diarizationThreads >= 1 && plan.diarizationThreads <= 4);
     }
-    assert.deepEqual(planStageSchedule('auto', cpu(4)), {
+    assert.deepEqual(planStageSchedule('on', cpu(4)), {
       diarizeAlongside: true,
       whisperThreads: 3,
       diarizationThreads: 1,
@@ -46,7 +49,7 @@ describe('when diarization runs alongside transcription, and with how many threa
   });
 
   test('concurrent jobs divide the cores left to Whisper; the diarization threads are shared', () => {
-    const plan = planStageSchedule('auto', cpu(16, { jobs: 3 }));
+    const plan = planStageSchedule('on', cpu(16, { jobs: 3 }));
     assert.equal(plan.diarizationThreads, 4);
     assert.equal(plan.whisperThreads, 4);
     assert.ok(plan.whisperThreads * 3 + plan.diarizationThreads <= 16);
@@ -69,12 +72,12 @@ describe('when diarization runs alongside transcription, and with how many threa
       diarizationThreads: 1,
     });
     assert.equal(planStageSchedule('off', cpu(16, { whisperOnGpu: true })).diarizeAlongside, false);
-    assert.deepEqual(planStageSchedule('auto', cpu(8, { whisperThreads: 8, diarizationThreads: 3 })), {
+    assert.deepEqual(planStageSchedule('on', cpu(8, { whisperThreads: 8, diarizationThreads: 3 })), {
       diarizeAlongside: true,
       whisperThreads: 8,
       diarizationThreads: 3,
     });
-    assert.equal(planStageSchedule('auto', cpu(8, { diarizationThreads: 3 })).whisperThreads, 5);
+    assert.equal(planStageSchedule('on', cpu(8, { diarizationThreads: 3 })).whisperThreads, 5);
   });
 
   test('DIARIZE_ALONGSIDE reaches the worker configuration; a wrong value stops the start', () => {
