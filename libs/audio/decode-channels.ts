@@ -1,5 +1,5 @@
 import { AudioDecodeError } from './errors';
-import { safeInputArgs, summarizeFfmpegError } from './ffmpeg-args';
+import { pcmDecodeArgs, summarizeFfmpegError } from './ffmpeg-args';
 import { Float32Collector } from './float32-collector';
 import { probeMedia } from './probe';
 import { streamProcess } from './run-process';
@@ -77,23 +77,7 @@ export async function decodeChannelsToPcm(
   const splitter = new ChannelSplitter(channels, Math.min(2 ** 26, Math.ceil(capacity)));
   const exit = await streamProcess(
     options.ffmpegPath ?? 'ffmpeg',
-    [
-      '-nostdin',
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      ...safeInputArgs(filePath),
-      '-map',
-      '0:a:0',
-      '-vn',
-      // No -ac: the stream's own channels, in its order (swresample cannot remix to a count without a
-      // standard layout, such as 9). A stream whose layout changes midway is resampled to its first.
-      '-ar',
-      String(sampleRate),
-      '-f',
-      'f32le',
-      'pipe:1',
-    ],
+    pcmDecodeArgs(filePath, sampleRate, 'all'),
     { onStdout: (chunk) => splitter.append(chunk), signal: options.signal },
   );
   if (exit.code !== 0) {

@@ -1,5 +1,5 @@
 import { AudioDecodeError } from './errors';
-import { safeInputArgs, summarizeFfmpegError } from './ffmpeg-args';
+import { pcmDecodeArgs, summarizeFfmpegError } from './ffmpeg-args';
 import { Float32Collector } from './float32-collector';
 import { probeMedia } from './probe';
 import { releasableSamples } from './releasable-samples';
@@ -75,10 +75,14 @@ export async function decodeAudio(filePath: string, options: DecodeOptions = {})
     undefined,
     options.releasable ? releasableSamples : undefined,
   );
-  const exit = await streamProcess(options.ffmpegPath ?? 'ffmpeg', decodeArgs(filePath, sampleRate), {
-    onStdout: (chunk) => collector.append(chunk),
-    signal: options.signal,
-  });
+  const exit = await streamProcess(
+    options.ffmpegPath ?? 'ffmpeg',
+    pcmDecodeArgs(filePath, sampleRate, 'mono'),
+    {
+      onStdout: (chunk) => collector.append(chunk),
+      signal: options.signal,
+    },
+  );
   if (exit.code !== 0) {
     throw new AudioDecodeError(`cannot decode audio: ${summarizeFfmpegError(exit.stderr, filePath)}`);
   }
@@ -95,26 +99,6 @@ export async function decodeAudio(filePath: string, options: DecodeOptions = {})
 
 function validSeconds(seconds: number | null): number | null {
   return seconds !== null && Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
-}
-
-function decodeArgs(filePath: string, sampleRate: number): string[] {
-  return [
-    '-nostdin',
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    ...safeInputArgs(filePath),
-    '-map',
-    '0:a:0',
-    '-vn',
-    '-ac',
-    '1',
-    '-ar',
-    String(sampleRate),
-    '-f',
-    'f32le',
-    'pipe:1',
-  ];
 }
 
 /** The container's duration, or null when ffprobe can't tell. */

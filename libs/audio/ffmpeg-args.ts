@@ -23,6 +23,31 @@ export function safeInputArgs(filePath: string): string[] {
   ];
 }
 
+/**
+ * ffmpeg's arguments that decode the first audio stream to float32 PCM on stdout at `sampleRate`:
+ * downmixed to mono, or (`channels: 'all'`) the stream's own channels interleaved in its order (no
+ * `-ac`: swresample cannot remix to a count without a standard layout, such as 9; a stream whose layout
+ * changes midway is resampled to its first).
+ */
+export function pcmDecodeArgs(filePath: string, sampleRate: number, channels: 'mono' | 'all'): string[] {
+  return [
+    '-nostdin',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    ...safeInputArgs(filePath),
+    '-map',
+    '0:a:0',
+    '-vn',
+    ...(channels === 'mono' ? ['-ac', '1'] : []),
+    '-ar',
+    String(sampleRate),
+    '-f',
+    'f32le',
+    'pipe:1',
+  ];
+}
+
 /** Lines ffmpeg prints after the real cause, which add nothing to it. */
 const FOLLOW_ON_ERRORS =
   /^(Conversion failed!|Exiting normally|Error marking filters as finished|Error while filtering|Nothing was written into output file|Error opening output files?)/i;
